@@ -1,0 +1,3 @@
+from ccmkit.cli import main
+
+main()

@@ -1,0 +1,225 @@
+"""The ccmkit command line: parses options and calls the library (heavy imports are lazy)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ccmkit.errors import CcmkitError
+
+DOC_KINDS = ("instrument", "steps", "qa", "legislation")
+LANGS = ("en", "fr", "es")
+STATUS_CHOICES = ("state_party", "signatory", "not_signed", "withdrawn", "outside")
+BARRIER_CHOICES = (
+    "legal_technical", "defence_security", "regional_alignment", "awareness", "bandwidth",
+)
+
+
+class CcmkitGroup(click.Group):
+    """Turns CcmkitError into a one-line error and a non-zero exit, without a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CcmkitError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
+
+
+def status_options(func: Callable) -> Callable:
+    """--status-file / --status-as-of, on every command that reads State data."""
+    func = click.option(
+        "--status-as-of", metavar="YYYY-MM-DD",
+        help="Date the status file was checked (default: the file's modification date).",
+    )(func)
+    return click.option(
+        "--status-file", type=click.Path(dir_okay=False, path_type=Path),
+        envvar="CCMKIT_STATUS_FILE", show_envvar=True,
+        help="Updated Convention status table (same columns as the shipped ccm-status.csv).",
+    )(func)
+
+
+def _registry(status_file: Path | None, status_as_of: str | None):
+    from ccmkit.states import load_registry
+
+    return load_registry(status_file, status_as_of)
+
+
+@click.group(cls=CcmkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ccmkit")
+def cli() -> None:
+    """Ratification support packages for the Convention on Cluster Munitions."""
+
+
+def document_options(func: Callable) -> Callable:
+    """Options shared by `package` and `batch`."""
+    options = [
+        click.option("--lang", "langs", multiple=True, default=("auto",), show_default=True,
+                     type=click.Choice(("auto", *LANGS)),
+                     help="Language(s); auto = the State's package languages."),
+        click.option("--format", "formats", multiple=True, type=click.Choice(("docx", "pdf")),
+                     help="Format(s) [default: docx and pdf]."),
+        click.option("--doc", "docs", multiple=True, type=click.Choice(DOC_KINDS),
+                     help="Document(s) [default: all]."),
+        click.option("--deposit-date", callback=_iso_date, metavar="YYYY-MM-DD",
+                     help="Planned date of deposit: the notes then give calendar dates."),
+        click.option("--instrument", type=click.Choice(("ratification", "acceptance",
+                                                        "approval")),
+                     help="For a signatory: the form of consent (default ratification)."),
+        click.option("--provisional-application/--no-provisional-application", default=None,
+                     help="Include the Article 18 declaration in the instrument."),
+        click.option("--barrier", "barriers", multiple=True, type=click.Choice(BARRIER_CHOICES),
+                     help="Barrier(s) the Q&A answers first (overrides the profile)."),
+        click.option("--legislation", type=click.Choice(("minimal", "full")),
+                     help="Model law variant (default from stockpiles/contamination)."),
+        click.option("--drafting", type=click.Choice(("common-law", "civil-law")),
+                     help="Drafting style of the model law (default from legal tradition)."),
+        click.option("--date", "generated", callback=_iso_date, metavar="YYYY-MM-DD",
+                     help="Generation date printed in the documents (default: today)."),
+        click.option("--template-dir", type=click.Path(file_okay=False, exists=True,
+                                                       path_type=Path),
+                     help="Folder with your own base.docx, style.css or <doc>/<lang>.html.j2."),
+        click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+                     default=Path("out"), show_default=True, help="Output folder."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def make_options(params: dict[str, Any]):
+    from ccmkit.documents.subject import Options
+
+    return Options(
+        deposit_date=params["deposit_date"],
+        instrument=params["instrument"],
+        provisional_application=params["provisional_application"],
+        barriers=tuple(params["barriers"]) or None,
+        legislation=params["legislation"],
+        drafting=params["drafting"],
+        generated=params["generated"] or date.today(),
+        template_dir=params["template_dir"],
+    )
+
+
+def resolve_languages(requested: tuple[str, ...], state_languages: tuple[str, ...]) -> list[str]:
+    """Expand `auto` into the State's package languages, keeping order, without repeats."""
+    out: list[str] = []
+    for lang in requested or ("auto",):
+        for code in state_languages if lang == "auto" else (lang,):
+            if code not in out:
+                out.append(code)
+    return out
+
+
+@cli.command()
+@click.argument("state")
+@document_options
+@click.option("--profile", type=click.Path(dir_okay=False, path_type=Path),
+              help="YAML profile merged over the shipped State data.")
+@status_options
+def package(state: str, profile: Path | None, status_file: Path | None,
+            status_as_of: str | None, **params: Any) -> None:
+    """Generate the package for one STATE (ISO code or name)."""
+    from ccmkit.documents.subject import Subject
+    from ccmkit.package import FORMATS, build_package
+    from ccmkit.profile import Profile, check_profile_state, load_profile
+
+    registry = _registry(status_file, status_as_of)
+    found = registry.find(state)
+    loaded = load_profile(profile) if profile else Profile()
+    check_profile_state(loaded, found)
+    found = loaded.apply(found)
+    if found.status == "state_party":
+        raise CcmkitError(
+            f"{found.un_name} ({found.iso3}) is already a State Party "
+            f"(status as of {registry.status.as_of}); a package is for States outside the "
+            "Convention — check the State or pass an updated --status-file"
+        )
+    subject = Subject(found, registry, loaded, make_options(params))
+    languages = resolve_languages(params["langs"], found.languages)
+    manifest = build_package(
+        subject, params["out"], languages, params["formats"] or FORMATS,
+        params["docs"] or DOC_KINDS,
+    )
+    where = params["out"] / found.iso3
+    click.echo(f"{found.un_name}: {len(manifest['documents'])} files in {where}")
+
+
+@cli.group()
+def states() -> None:
+    """Inspect the shipped State data."""
+
+
+@states.command("list")
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUS_CHOICES))
+@click.option("--region")
+@click.option("--subregion")
+@click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table",
+              show_default=True)
+@status_options
+def states_list(statuses: tuple[str, ...], region: str | None, subregion: str | None,
+                fmt: str, status_file: Path | None, status_as_of: str | None) -> None:
+    """List States, filtered by status, region or sub-region."""
+    from ccmkit.report import list_rows, render_rows
+
+    registry = _registry(status_file, status_as_of)
+    rows = list_rows(registry.select(statuses, region, subregion))
+    click.echo(render_rows(rows, fmt, registry.status.as_of), nl=False)
+
+
+@states.command("show")
+@click.argument("state")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
+              show_default=True)
+@status_options
+def states_show(state: str, fmt: str, status_file: Path | None,
+                status_as_of: str | None) -> None:
+    """Show everything ccmkit knows about one STATE, with sources."""
+    from ccmkit.report import show_state
+
+    registry = _registry(status_file, status_as_of)
+    click.echo(show_state(registry.find(state), registry, fmt), nl=False)
+
+
+@cli.command()
+@click.argument("state")
+@click.option("--deposit-date", callback=_iso_date, required=True, metavar="YYYY-MM-DD")
+@click.option("--profile", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
+              show_default=True)
+@status_options
+def timeline(state: str, deposit_date: date, profile: Path | None, fmt: str,
+             status_file: Path | None, status_as_of: str | None) -> None:
+    """Entry into force and deadlines for STATE if it deposits on --deposit-date."""
+    from ccmkit.profile import Profile, load_profile
+    from ccmkit.report import show_timeline
+
+    registry = _registry(status_file, status_as_of)
+    loaded = load_profile(profile) if profile else Profile()
+    found = loaded.apply(registry.find(state))
+    click.echo(show_timeline(found, deposit_date, fmt), nl=False)
+
+
+def main() -> None:
+    """Console entry point."""
+    cli(prog_name="ccmkit")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+    sys.exit(0)

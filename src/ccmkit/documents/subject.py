@@ -1,0 +1,132 @@
+"""What every document is about: the State (with its profile merged) and the user's options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from ccmkit.i18n import gettext_for
+from ccmkit.languages import get_language
+from ccmkit.profile import Profile
+from ccmkit.render.html import blank
+from ccmkit.states import Registry, State
+from ccmkit.treaty import ADOPTION_DATE, Route, Timeline, route_for, timeline
+
+
+@dataclass(frozen=True)
+class Options:
+    """Choices from the command line; None means "take it from the profile or data"."""
+
+    deposit_date: date | None = None
+    instrument: str | None = None
+    provisional_application: bool | None = None
+    barriers: tuple[str, ...] | None = None
+    legislation: str | None = None
+    drafting: str | None = None
+    generated: date = field(default_factory=date.today)
+    template_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A State, its profile and the options: everything a document is built from."""
+
+    state: State
+    registry: Registry
+    profile: Profile = field(default_factory=Profile)
+    options: Options = field(default_factory=Options)
+
+    @property
+    def route(self) -> Route:
+        preferred = self.options.instrument or self.profile.instrument
+        return route_for(self.state.status, preferred)  # type: ignore[arg-type]
+
+    @property
+    def provisional_application(self) -> bool:
+        chosen = self.options.provisional_application
+        return self.profile.provisional_application if chosen is None else chosen
+
+    @property
+    def deposit_date(self) -> date | None:
+        return self.options.deposit_date or self.profile.planned_deposit_date
+
+    @property
+    def barriers(self) -> tuple[str, ...]:
+        chosen = self.options.barriers
+        return self.profile.barriers if chosen is None else chosen
+
+    @property
+    def generated_at(self) -> datetime:
+        return datetime.combine(self.options.generated, time(12), tzinfo=timezone.utc)
+
+    def may_have(self, fact: str) -> bool:
+        """True unless the State is known NOT to have stockpiles/contamination."""
+        return self.state.fact(fact).value != "no"
+
+    def timeline(self) -> Timeline | None:
+        """Deadlines from the deposit date, if one is known."""
+        if self.deposit_date is None:
+            return None
+        return timeline(
+            self.deposit_date,
+            stockpiles=self.may_have("stockpiles"),
+            contamination=self.may_have("contamination"),
+        )
+
+
+def common_context(subject: Subject, lang: str) -> dict[str, Any]:
+    """Values every template may use."""
+    _ = gettext_for(lang)
+    language = get_language(lang)
+    state = subject.state
+    signatory = subject.profile.signatory
+    as_of = subject.registry.status.as_of_date()
+    titles = {
+        "minister_for_foreign_affairs": _("Minister for Foreign Affairs"),
+        "head_of_state": _("Head of State"),
+        "head_of_government": _("Head of Government"),
+    }
+    return {
+        "lang": lang,
+        "lang_tag": language.babel_locale.replace("_", "-"),
+        "S": state.names[lang],
+        "state": state,
+        "route": subject.route,
+        "status": state.status,
+        "convention": _("Convention on Cluster Munitions"),
+        "adoption_date": ADOPTION_DATE,
+        "generated": subject.options.generated,
+        "status_as_of": language.month_year(as_of)
+        if len(subject.registry.status.as_of) == 7
+        else language.long_date(as_of),
+        "signatory_title": titles[signatory.title],
+        "signatory_name": signatory.name or blank(_("name")),
+        "place": signatory.place or blank(_("place")),
+        "today_blank": blank(_("date")),
+    }
+
+
+def facts_table(subject: Subject, lang: str) -> list[tuple[str, str, Markup | str]]:
+    """Rows (label, value, source) of what the documents assumed about the State."""
+    _ = gettext_for(lang)
+    labels = {
+        "stockpiles": _("Cluster munition stockpiles"),
+        "contamination": _("Cluster munition contamination"),
+        "mine_ban_treaty": _("State Party to the Mine Ban Convention"),
+        "legal_tradition": _("Legal tradition"),
+    }
+    values = {
+        "yes": _("yes"), "no": _("no"), "unknown": _("unknown"),
+        "common_law": _("common law"), "civil_law": _("civil law"), "mixed": _("mixed"),
+    }
+    rows = []
+    for key, label in labels.items():
+        fact = subject.state.fact(key)
+        where = fact.source or _("no source")
+        when = fact.as_of or _("undated")
+        rows.append((label, values.get(fact.value, fact.value), f"{where} ({when})"))
+    return rows

@@ -1,0 +1,10 @@
+"""Errors a user can fix: each carries a one-line message naming the input and the fix."""
+
+
+class CcmkitError(Exception):
+    """Bad input or environment; the CLI prints the message and exits non-zero."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(message.split()))

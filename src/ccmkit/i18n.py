@@ -1,0 +1,28 @@
+"""Gettext catalogs (locales/<lang>/LC_MESSAGES/ccmkit.mo) for labels shared across documents."""
+
+from __future__ import annotations
+
+import gettext
+from functools import cache
+
+from babel.support import NullTranslations, Translations
+
+from ccmkit.paths import locales_dir
+
+DOMAIN = "ccmkit"
+
+
+@cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The compiled catalog for `lang` (English is the source language)."""
+    if lang == "en":
+        return NullTranslations()
+    found = Translations.load(str(locales_dir()), [lang], DOMAIN)
+    if not isinstance(found, Translations):
+        raise FileNotFoundError(f"no compiled catalog for {lang!r} in {locales_dir()}")
+    return found
+
+
+def gettext_for(lang: str):
+    """`_()` for `lang`."""
+    return translations(lang).gettext

@@ -1,0 +1,1 @@
+"""Rendering: template → semantic HTML (the single source) → DOCX and PDF."""

@@ -1,0 +1,269 @@
+"""Semantic HTML → DOCX on the base Word template (styles, header and footer from base.docx).
+
+docxtpl fills the base template's header and footer placeholders; python-docx then writes
+the body by walking the HTML tree: one Word paragraph per block element, in a named style.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from docx.document import Document
+from docx.enum.text import WD_BREAK, WD_COLOR_INDEX
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+
+from ccmkit.errors import CcmkitError
+from ccmkit.paths import templates_dir
+
+TAG_STYLES = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3",
+              "p": "Body Text"}
+CLASS_STYLES = {
+    "subtitle": "Subtitle",
+    "center": "Centered",
+    "signature": "Signature Block",
+    "meta": "Document Info",
+    "recital": "Recital",
+    "operative": "Operative",
+    "question": "Question",
+    "lettered": "Lettered Paragraph",
+}
+CONTAINERS = {"body", "div", "section", "article", "header", "footer", "main"}
+AUTHOR, INITIALS = "ccmkit", "CCM"
+_WHITESPACE = re.compile(r"[ \t\r\n\f]+")
+
+
+@dataclass(frozen=True)
+class DocxMeta:
+    """What the writer needs besides the HTML: metadata and header/footer labels."""
+
+    title: str
+    language: str  # BCP 47, e.g. "fr-FR"
+    header: str
+    page_label: str  # "Page {page} of {pages}"
+    generated: datetime
+    base: Path | None = None
+
+
+def write_docx(root: etree._Element, meta: DocxMeta) -> bytes:
+    """Render the HTML tree to DOCX bytes (reproducible for the same input and date)."""
+    before, middle, after = _split_page_label(meta.page_label)
+    template = DocxTemplate(str(meta.base or templates_dir() / "base.docx"))
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    try:
+        template.render(
+            {"header": meta.header, "page_before": before, "page_middle": middle,
+             "page_after": after},
+            jinja_env=env,
+            autoescape=True,
+        )
+    except Exception as exc:  # docxtpl raises many kinds on a broken base template
+        raise CcmkitError(f"base Word template: cannot fill header/footer ({exc})") from None
+    doc: Document = template.docx
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    _BodyWriter(doc, meta.generated).block(root.find("body"))
+    _set_properties(doc, meta)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return _fixed_zip(buffer.getvalue(), meta.generated)
+
+
+def _split_page_label(label: str) -> tuple[str, str, str]:
+    before, _, rest = label.partition("{page}")
+    middle, _, after = rest.partition("{pages}")
+    return before, middle, after
+
+
+class _BodyWriter:
+    """Walks block elements; collects drafting notes as comments on the last paragraph."""
+
+    def __init__(self, doc: Document, when: datetime) -> None:
+        self.doc = doc
+        self.when = when
+        self.last: Paragraph | None = None
+        self.pending_notes: list[str] = []
+
+    def block(self, node: etree._Element | None) -> None:
+        if node is None:
+            return
+        for child in node:
+            if not isinstance(child.tag, str):
+                continue
+            tag = child.tag
+            if tag in CONTAINERS:
+                self.block(child)
+            elif tag == "aside":
+                self.note(" ".join(child.text_content().split()))
+            elif tag in ("ol", "ul"):
+                self.list(child)
+            elif tag == "table":
+                self.table(child)
+            elif tag in TAG_STYLES:
+                self.paragraph(child, self.style_for(child))
+
+    def style_for(self, node: etree._Element) -> str:
+        for cls in (node.get("class") or "").split():
+            if cls in CLASS_STYLES:
+                return CLASS_STYLES[cls]
+        return TAG_STYLES[node.tag]
+
+    def paragraph(self, node: etree._Element, style: str, prefix: str = "") -> Paragraph:
+        para = self.doc.add_paragraph(style=style)
+        if prefix:
+            para.add_run(prefix + "\t")
+        _inline(para, node, bold=False, italic=False, blank=False)
+        _trim(para)
+        if not para.runs:
+            para.add_run("")
+        self.last = para
+        for text in self.pending_notes:
+            self.comment(text)
+        self.pending_notes.clear()
+        return para
+
+    def list(self, node: etree._Element) -> None:
+        ordered = node.tag == "ol"
+        start = int(node.get("start", "1"))
+        lettered = node.get("type") == "a"
+        style = "Lettered Paragraph" if lettered else (
+            "Numbered Paragraph" if ordered else "Bulleted Paragraph")
+        items = [li for li in node if li.tag == "li"]
+        for index, item in enumerate(items, start=start):
+            if lettered:
+                prefix = f"({chr(ord('a') + index - 1)})"
+            else:
+                prefix = f"{index}." if ordered else "•"
+            self.paragraph(item, style, prefix)
+            for sub in item:
+                if sub.tag == "aside":
+                    self.note(" ".join(sub.text_content().split()))
+
+    def table(self, node: etree._Element) -> None:
+        rows = [tr for tr in node.iter("tr")]
+        width = max((len([c for c in tr if c.tag in ("td", "th")]) for tr in rows), default=0)
+        if not rows or not width:
+            return
+        table = self.doc.add_table(rows=len(rows), cols=width)
+        table.style = self.doc.styles["Table Grid"]
+        for r, tr in enumerate(rows):
+            cells = [c for c in tr if c.tag in ("td", "th")]
+            for c, cell in enumerate(cells):
+                para = table.cell(r, c).paragraphs[0]
+                para.style = self.doc.styles["Table Text"]
+                _inline(para, cell, bold=cell.tag == "th", italic=False, blank=False)
+        if any(c.tag == "th" for c in rows[0]):
+            tr_pr = table.rows[0]._tr.get_or_add_trPr()
+            header = OxmlElement("w:tblHeader")
+            tr_pr.append(header)
+
+    def note(self, text: str) -> None:
+        if not text:
+            return
+        if self.last is None:
+            self.pending_notes.append(text)
+        else:
+            self.comment(text)
+
+    def comment(self, text: str) -> None:
+        assert self.last is not None
+        runs = self.last.runs
+        comment = self.doc.add_comment(runs, text=text, author=AUTHOR, initials=INITIALS)
+        comment._comment_elm.date = self.when
+
+
+def _inline(para: Paragraph, node: etree._Element, *, bold: bool, italic: bool,
+            blank: bool) -> None:
+    """Write an element's text and inline children as runs."""
+    if node.text:
+        _run(para, node.text, bold, italic, blank)
+    for child in node:
+        if not isinstance(child.tag, str):
+            if child.tail:
+                _run(para, child.tail, bold, italic, blank)
+            continue
+        tag, cls = child.tag, (child.get("class") or "").split()
+        if tag == "br":
+            para.add_run().add_break(WD_BREAK.LINE)
+        elif tag == "aside" or tag in ("ol", "ul", "table"):
+            pass  # notes and nested blocks are handled by the block walker
+        else:
+            _inline(
+                para,
+                child,
+                bold=bold or tag in ("strong", "b", "th"),
+                italic=italic or tag in ("em", "i"),
+                blank=blank or "blank" in cls,
+            )
+        if child.tail:
+            _run(para, child.tail, bold, italic, blank)
+
+
+def _run(para: Paragraph, text: str, bold: bool, italic: bool, blank: bool) -> Run | None:
+    """Add a run, collapsing HTML whitespace (non-breaking spaces are kept)."""
+    text = _WHITESPACE.sub(" ", text)
+    previous = para.runs[-1].text if para.runs else ""
+    if not para.runs or previous.endswith((" ", "\t")):
+        text = text.lstrip(" ")
+    if not text:
+        return None
+    run = para.add_run(text)
+    if bold:
+        run.bold = True
+    if italic:
+        run.italic = True
+    if blank:
+        run.style = para.part.document.styles["Blank"]
+        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+    return run
+
+
+def _trim(para: Paragraph) -> None:
+    """Drop the trailing space HTML layout would not show."""
+    if para.runs and para.runs[-1].text.endswith(" "):
+        para.runs[-1].text = para.runs[-1].text.rstrip(" ")
+
+
+def _set_properties(doc: Document, meta: DocxMeta) -> None:
+    props = doc.core_properties
+    props.title = meta.title
+    props.language = meta.language
+    props.author = AUTHOR
+    props.last_modified_by = AUTHOR
+    props.created = props.modified = meta.generated.replace(tzinfo=None)
+    props.last_printed = meta.generated.replace(tzinfo=None)
+    props.revision = 1
+    props.comments = ""
+    for style_name in ("Normal",):
+        r_pr = doc.styles[style_name].element.get_or_add_rPr()
+        lang = r_pr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            r_pr.append(lang)
+        lang.set(qn("w:val"), meta.language)
+
+
+def _fixed_zip(data: bytes, when: datetime) -> bytes:
+    """Rewrite the package with fixed entry timestamps so equal input gives equal bytes."""
+    stamp = max(when.astimezone(timezone.utc), datetime(1980, 1, 1, tzinfo=timezone.utc))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=stamp.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, src.read(item.filename))
+    return out.getvalue()

@@ -1,0 +1,136 @@
+"""Plain-text, CSV and JSON views of State data for the `states` and `timeline` commands."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict
+from datetime import date
+
+from ccmkit.states import Registry, State
+from ccmkit.treaty import route_for, timeline
+
+LIST_COLUMNS = ("iso3", "iso2", "name", "status", "signature_date", "deposit_date", "region",
+                "subregion", "languages")
+
+
+def list_rows(states: list[State]) -> list[dict[str, str]]:
+    """One flat row per State for `states list`."""
+    return [
+        {
+            "iso3": s.iso3,
+            "iso2": s.iso2,
+            "name": s.un_name,
+            "status": s.status,
+            "signature_date": _iso(s.membership.signature_date),
+            "deposit_date": _iso(s.membership.deposit_date),
+            "region": s.region,
+            "subregion": s.intermediate or s.subregion,
+            "languages": " ".join(s.languages),
+        }
+        for s in states
+    ]
+
+
+def render_rows(rows: list[dict[str, str]], fmt: str, as_of: str) -> str:
+    """Rows as an aligned table, CSV or JSON; each says the status's as-of date."""
+    if fmt == "json":
+        return json.dumps({"status_as_of": as_of, "states": rows}, indent=2,
+                          ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=LIST_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue()
+    shown = ("iso3", "name", "status", "signature_date", "region", "subregion", "languages")
+    widths = {c: max([len(c), *(len(r[c]) for r in rows)]) for c in shown}
+    lines = ["  ".join(c.ljust(widths[c]) for c in shown).rstrip()]
+    lines += ["  ".join(r[c].ljust(widths[c]) for c in shown).rstrip() for r in rows]
+    lines.append(f"{len(rows)} States; Convention status as of {as_of}")
+    return "\n".join(lines) + "\n"
+
+
+def state_record(state: State, registry: Registry) -> dict:
+    """Everything known about a State, with sources, as plain data."""
+    m = state.membership
+    return {
+        "iso3": state.iso3,
+        "iso2": state.iso2,
+        "un_name": state.un_name,
+        "names": {lang: asdict(forms) for lang, forms in state.names.items()},
+        "status": {
+            "status": m.status,
+            "route": m.route,
+            "signature_date": _iso(m.signature_date),
+            "deposit_date": _iso(m.deposit_date),
+            "entry_into_force": _iso(m.entry_into_force),
+            "effective_date": _iso(m.effective_date),
+            "source": m.source or "not listed in the status table: not signed",
+            "as_of": registry.status.as_of,
+        },
+        "region": {"region": state.region, "subregion": state.subregion,
+                   "intermediate": state.intermediate},
+        "languages": list(state.languages),
+        "context": {k: asdict(v) for k, v in state.context.items()},
+        "notes": list(state.notes),
+        "sources": state.sources,
+    }
+
+
+def show_state(state: State, registry: Registry, fmt: str) -> str:
+    """`states show` output."""
+    record = state_record(state, registry)
+    if fmt == "json":
+        return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+    st = record["status"]
+    lines = [
+        f"{state.un_name} ({state.iso3} / {state.iso2})",
+        f"  status: {st['status']}"
+        + (f", signed {st['signature_date']}" if st["signature_date"] else "")
+        + (f", deposited {st['deposit_date']} ({st['route']})" if st["deposit_date"] else "")
+        + (f", in force {st['entry_into_force']}" if st["entry_into_force"] else ""),
+        f"  status source: {st['source']} (as of {st['as_of']})",
+        f"  region: {state.region} / {state.subregion}"
+        + (f" / {state.intermediate}" if state.intermediate else ""),
+        f"  package languages: {', '.join(state.languages)}",
+    ]
+    for lang, forms in state.names.items():
+        lines.append(f"  names [{lang}]: {forms.short} | {forms.with_article} | {forms.of} | "
+                     f"{forms.formal}")
+    for key, fact in state.context.items():
+        source = f" ({fact.source}, {fact.as_of})" if fact.source else ""
+        lines.append(f"  {key}: {fact.value}{source}")
+    for note in state.notes:
+        lines.append(f"  note: {note.get('text')} ({note.get('source')}, {note.get('as_of')})")
+    return "\n".join(lines) + "\n"
+
+
+def show_timeline(state: State, deposit: date, fmt: str) -> str:
+    """`timeline` output: the route and the computed dates."""
+    route = route_for(state.status) if state.status != "state_party" else None
+    line = timeline(
+        deposit,
+        stockpiles=state.fact("stockpiles").value != "no",
+        contamination=state.fact("contamination").value != "no",
+    )
+    data = {"state": state.iso3, "route": route, "dates": line.as_iso()}
+    if fmt == "json":
+        return json.dumps(data, indent=2) + "\n"
+    labels = {
+        "deposit": "Deposit of the instrument",
+        "entry_into_force": "Entry into force (Art. 17(2))",
+        "initial_report_due": "Initial transparency report due (Art. 7)",
+        "stockpile_destruction_due": "Stockpile destruction deadline (Art. 3)",
+        "clearance_due": "Clearance deadline (Art. 4)",
+    }
+    lines = [f"{state.un_name} ({state.iso3}): instrument of {route or 'none (State Party)'}"]
+    lines += [f"  {labels[k]}: {v}" for k, v in data["dates"].items()]
+    lines.append("  Annual updates (Art. 7(2)): by 30 April each year, covering the previous "
+                 "calendar year")
+    return "\n".join(lines) + "\n"
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
