@@ -17,6 +17,13 @@ from ccmkit.states import Registry, State
 from ccmkit.treaty import ADOPTION_DATE, Route, Timeline, route_for, timeline
 
 
+def _(message: str) -> str:  # marks messages for extraction; translated at render time
+    return message
+
+
+REGIONS = (_("Africa"), _("Americas"), _("Asia"), _("Europe"), _("Oceania"))
+
+
 @dataclass(frozen=True)
 class Options:
     """Choices from the command line; None means "take it from the profile or data"."""
@@ -85,6 +92,12 @@ def common_context(subject: Subject, lang: str) -> dict[str, Any]:
     state = subject.state
     signatory = subject.profile.signatory
     as_of = subject.registry.status.as_of_date()
+    if len(subject.registry.status.as_of) == 7:  # year-month
+        status_as_of = language.month_year(as_of)
+        status_line = _("Convention status as of {month}").format(month=status_as_of)
+    else:
+        status_as_of = language.long_date(as_of)
+        status_line = _("Convention status as of {date}").format(date=status_as_of)
     titles = {
         "minister_for_foreign_affairs": _("Minister for Foreign Affairs"),
         "head_of_state": _("Head of State"),
@@ -100,9 +113,10 @@ def common_context(subject: Subject, lang: str) -> dict[str, Any]:
         "convention": _("Convention on Cluster Munitions"),
         "adoption_date": ADOPTION_DATE,
         "generated": subject.options.generated,
-        "status_as_of": language.month_year(as_of)
-        if len(subject.registry.status.as_of) == 7
-        else language.long_date(as_of),
+        "status_as_of": status_as_of,
+        "meta_line": _("Model text prepared with ccmkit on {date}").format(
+            date=language.long_date(subject.options.generated))
+        + " – " + status_line,
         "signatory_title": titles[signatory.title],
         "signatory_name": signatory.name or blank(_("name")),
         "place": signatory.place or blank(_("place")),

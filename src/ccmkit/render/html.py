@@ -20,7 +20,9 @@ from jinja2 import (
     TemplateNotFound,
     TemplateSyntaxError,
     UndefinedError,
+    pass_context,
 )
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from lxml import etree, html as lxml_html
 from markupsafe import Markup
@@ -46,6 +48,13 @@ def email(address: str) -> Markup:
     return Markup('<a class="email" href="mailto:{0}">{0}</a>').format(address)
 
 
+@pass_context
+def snippet(context: Context, source: str) -> Markup:
+    """Render a content-library text (itself a small template) with the document's values."""
+    template = context.environment.from_string(source)
+    return Markup(template.render(context.get_all()))
+
+
 def make_environment(lang: str, template_dir: Path | None = None) -> SandboxedEnvironment:
     """A sandboxed, strict, autoescaping Jinja2 environment for one language.
 
@@ -64,7 +73,7 @@ def make_environment(lang: str, template_dir: Path | None = None) -> SandboxedEn
         keep_trailing_newline=True,
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(blank=blank, alt=alt, email=email, lang=lang)
+    env.globals.update(blank=blank, alt=alt, email=email, snippet=snippet, lang=lang)
     env.filters["longdate"] = language.long_date
     env.filters["monthyear"] = language.month_year
     env.filters["capfirst"] = lambda text: text[:1].upper() + text[1:]
@@ -76,14 +85,6 @@ def paragraphs(text: str) -> list[Markup]:
     """Split rendered content on blank lines into paragraphs."""
     parts = re.split(r"\n\s*\n", str(text).strip())
     return [Markup(p.strip()) for p in parts if p.strip()]
-
-
-def render_snippet(env: SandboxedEnvironment, source: str, where: str, **values: Any) -> Markup:
-    """Render a content-library string (itself a small template) to safe HTML."""
-    try:
-        return Markup(env.from_string(source).render(**values))
-    except TemplateError as exc:
-        raise CcmkitError(f"{where}: {_describe(exc)}") from None
 
 
 def render_html(env: SandboxedEnvironment, name: str, context: dict[str, Any]) -> str:
