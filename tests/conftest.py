@@ -1,0 +1,56 @@
+"""Shared fixtures: the real registry and packages generated once per session."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ccmkit.cli import cli
+from ccmkit.documents.subject import Options, Subject
+from ccmkit.profile import Profile
+from ccmkit.states import Registry, load_registry
+
+GENERATED = date(2026, 11, 25)
+# a signatory (ratification) and a State that has not signed (accession)
+SIGNATORY, NON_SIGNATORY = "KEN", "ARG"
+
+
+@pytest.fixture(scope="session")
+def registry() -> Registry:
+    return load_registry()
+
+
+def make_subject(registry: Registry, code: str, profile: Profile | None = None,
+                 **options) -> Subject:
+    profile = profile or Profile()
+    state = profile.apply(registry.find(code))
+    options.setdefault("generated", GENERATED)
+    return Subject(state, registry, profile, Options(**options))
+
+
+def run_cli(*args: str, env: dict | None = None):
+    """Invoke the CLI in-process, as a user would."""
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def packages(tmp_path_factory) -> dict[str, Path]:
+    """Full packages (every document, en/fr/es, DOCX and PDF) for both kinds of State."""
+    out = tmp_path_factory.mktemp("packages")
+    result = {}
+    for code, extra in ((SIGNATORY, ["--deposit-date", "2027-03-15",
+                                     "--provisional-application"]),
+                        (NON_SIGNATORY, [])):
+        res = run_cli("package", code, "--lang", "en", "--lang", "fr", "--lang", "es",
+                      "--date", GENERATED.isoformat(), "--out", str(out), *extra)
+        assert res.exit_code == 0, res.output
+        result[code] = out / code
+    return result
+
+
+def manifest(folder: Path) -> dict:
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))

@@ -1,0 +1,155 @@
+"""The shipped State data set, the status table and look-ups."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pycountry
+import pytest
+
+from ccmkit.errors import CcmkitError
+from ccmkit.languages import registry as languages
+from ccmkit.states import CONTEXT_KEYS, NAME_FORMS, load_registry
+
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "ccm-status.csv"
+
+
+def test_every_state_is_there_once(registry) -> None:
+    codes = [s.iso3 for s in registry.states]
+    assert len(codes) == 197 == len(set(codes))
+    un_members = {c.alpha_3 for c in pycountry.countries} & set(codes)
+    assert {"VAT", "PSE", "COK", "NIU"} <= set(codes)
+    assert len(un_members) == 197
+
+
+def test_every_record_is_complete_and_sourced(registry) -> None:
+    for s in registry.states:
+        assert pycountry.countries.get(alpha_3=s.iso3).alpha_2 == s.iso2
+        assert set(s.names) == set(languages()), s.iso3
+        for lang, forms in s.names.items():
+            for form in NAME_FORMS:
+                assert getattr(forms, form).strip(), (s.iso3, lang, form)
+        assert s.region and s.subregion, s.iso3
+        assert s.languages and set(s.languages) <= set(languages()), s.iso3
+        for key in CONTEXT_KEYS:
+            fact = s.fact(key)
+            assert fact.value == "unknown" or (fact.source and fact.as_of), (s.iso3, key)
+        for kind in ("names", "m49", "languages"):
+            assert s.sources[kind]["source"] and s.sources[kind]["as_of"], (s.iso3, kind)
+        for note in s.notes:
+            assert note["source"] and note["as_of"], s.iso3
+
+
+def test_french_and_spanish_name_forms(registry) -> None:
+    forms = {code: registry.find(code).names for code in ("CHL", "IND", "PHL", "CUB", "PER",
+                                                          "USA")}
+    assert (forms["CHL"]["fr"].with_article, forms["CHL"]["fr"].of,
+            forms["CHL"]["fr"].to) == ("le Chili", "du Chili", "au Chili")
+    assert (forms["IND"]["fr"].with_article, forms["IND"]["fr"].of) == ("l'Inde", "de l'Inde")
+    assert (forms["PHL"]["fr"].of, forms["PHL"]["fr"].to) == ("des Philippines",
+                                                               "aux Philippines")
+    assert (forms["CUB"]["fr"].with_article, forms["CUB"]["fr"].of) == ("Cuba", "de Cuba")
+    assert (forms["PER"]["es"].with_article, forms["PER"]["es"].of) == ("el Perú", "del Perú")
+    assert forms["PHL"]["es"].with_article == "Filipinas"
+    assert forms["USA"]["fr"].formal_of == "des États-Unis d'Amérique"
+
+
+def test_status_counts_match_the_reference(registry) -> None:
+    assert registry.counts() == {"state_party": 112, "signatory": 12, "withdrawn": 1,
+                                 "not_signed": 72}
+    assert len(registry.select(["outside"])) == 85
+
+
+@pytest.mark.skipif(not REFERENCE.is_file(), reason="shared reference not beside the repo")
+def test_shipped_status_equals_the_reference() -> None:
+    shipped = Path(__file__).resolve().parents[1] / "src/ccmkit/data/ccm-status.csv"
+    assert shipped.read_bytes() == REFERENCE.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("code", "signed"),
+    [("AGO", date(2008, 12, 3)), ("CYP", date(2009, 9, 23)), ("HTI", date(2009, 10, 28)),
+     ("JAM", date(2009, 6, 12)), ("DJI", date(2010, 7, 30)), ("COD", date(2009, 3, 18))],
+)
+def test_signatories(registry, code: str, signed: date) -> None:
+    state = registry.find(code)
+    assert state.status == "signatory" and state.membership.signature_date == signed
+
+
+@pytest.mark.parametrize("code", ["USA", "RUS", "CHN", "IND", "ARG", "BRA", "EST", "FIN"])
+def test_not_signed(registry, code: str) -> None:
+    assert registry.find(code).status == "not_signed"
+
+
+def test_lithuania_withdrawn(registry) -> None:
+    ltu = registry.find("LTU")
+    assert ltu.status == "withdrawn"
+    assert ltu.membership.effective_date == date(2025, 3, 6)
+    assert ltu.outside
+
+
+def test_state_party_dates_not_invented(registry) -> None:
+    assert registry.find("LKA").membership.entry_into_force == date(2018, 9, 1)
+    assert registry.find("FRA").membership.deposit_date is None  # not in the reference
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [("CIV", "CIV"), ("ci", "CIV"), ("cote d'ivoire", "CIV"), ("Côte d’Ivoire", "CIV"),
+     ("Filipinas", "PHL"), ("le Chili", "CHL"), ("  kenya ", "KEN"), ("Estados Unidos de América",
+                                                                     "USA")],
+)
+def test_find(registry, query: str, code: str) -> None:
+    assert registry.find(query).iso3 == code
+
+
+def test_unknown_state_suggests(registry) -> None:
+    with pytest.raises(CcmkitError, match=r"unknown State 'Kenia'.*Kenya \(KEN\)"):
+        registry.find("Kenia")
+
+
+def test_select_by_region(registry) -> None:
+    africa_outside = registry.select(["outside"], region="africa")
+    assert africa_outside and all(s.region == "Africa" and s.outside for s in africa_outside)
+    eastern = registry.select([], subregion="Eastern Africa")
+    assert registry.find("KEN") in eastern
+
+
+def test_status_file_override(tmp_path, registry) -> None:
+    rows = list(csv.DictReader(REFERENCE.open(encoding="utf-8"))) if REFERENCE.is_file() else []
+    if not rows:
+        pytest.skip("reference not available")
+    for row in rows:
+        if row["un_name"] == "Kenya":
+            row.update(status="state_party", route="ratification", deposit_date="2026-10-01")
+    updated = tmp_path / "status.csv"
+    with updated.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    fresh = load_registry(updated, "2026-11-01")
+    assert fresh.find("KEN").status == "state_party"
+    assert fresh.find("KEN").membership.entry_into_force == date(2027, 4, 1)
+    assert fresh.status.as_of == "2026-11-01"
+    assert fresh.counts()["signatory"] == 11
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("un_name,status\nKenya,signatory\n", "missing column"),
+        ("un_name,status,route,signature_date,deposit_date,effective_date,source\n"
+         "Kenya,member,,,,,x\n", "line 2: status 'member'"),
+        ("un_name,status,route,signature_date,deposit_date,effective_date,source\n"
+         "Kenya,signatory,,2008-13-03,,,x\n", "line 2: bad date '2008-13-03'"),
+        ("un_name,status,route,signature_date,deposit_date,effective_date,source\n"
+         "Atlantis,signatory,,,,,x\n", "unknown un_name 'Atlantis'"),
+    ],
+)
+def test_bad_status_file(tmp_path, content: str, message: str) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(content, encoding="utf-8")
+    with pytest.raises(CcmkitError, match=message):
+        load_registry(bad)
