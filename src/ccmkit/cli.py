@@ -215,6 +215,102 @@ def timeline(state: str, deposit_date: date, profile: Path | None, fmt: str,
     click.echo(show_timeline(found, deposit_date, fmt), nl=False)
 
 
+@cli.command()
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUS_CHOICES),
+              help="Select by status [default: outside = every State not party].")
+@click.option("--region", help="Select by UN M49 region (e.g. Africa).")
+@click.option("--subregion", help="Select by M49 sub-region or intermediate region.")
+@click.option("--states", "codes", help="Comma-separated codes or names instead of a selection.")
+@click.option("--from", "from_csv", type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV with a 'state' column; other columns (deposit_date, barriers, ...) feed "
+                   "the profile.")
+@click.option("--also-lang", "also", multiple=True, type=click.Choice(LANGS),
+              help="Add a language for every State (e.g. an English working copy).")
+@click.option("--profiles", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Folder of <ISO3>.yaml profiles.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Worker processes [default: number of CPUs].")
+@click.option("--force", is_flag=True, help="Regenerate States whose outputs are up to date.")
+@click.option("--dry-run", is_flag=True, help="Print what would be generated and exit.")
+@click.option("--zip", "zipped", is_flag=True, help="Also write one ZIP per State.")
+@click.option("--overview-lang", type=click.Choice(LANGS), default="en", show_default=True,
+              help="Language of index overview document.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar; errors only.")
+@document_options
+@status_options
+def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
+          codes: str | None, from_csv: Path | None, also: tuple[str, ...],
+          profiles: Path | None, jobs: int | None, force: bool, dry_run: bool, zipped: bool,
+          overview_lang: str, quiet: bool, status_file: Path | None, status_as_of: str | None,
+          **params: Any) -> None:
+    """Generate packages for many States (default: every State outside the Convention)."""
+    import os
+
+    from ccmkit import batch as batching
+    from ccmkit.package import FORMATS
+
+    registry = _registry(status_file, status_as_of)
+    if from_csv:
+        selection = batching.read_state_csv(from_csv)
+    elif codes:
+        selection = [(c.strip(), {}) for c in codes.split(",") if c.strip()]
+    else:
+        chosen = registry.select(statuses or ("outside",), region, subregion)
+        selection = [(s.iso3, {}) for s in chosen if s.status != "state_party"]
+    if not selection:
+        raise CcmkitError("no State matches the selection; check --status/--region/--subregion")
+    planned = batching.plan(
+        registry, selection, languages=params["langs"], also=also,
+        kinds=params["docs"] or DOC_KINDS, formats=params["formats"] or FORMATS,
+        options=make_options(params), profiles=profiles,
+        source_name=from_csv.name if from_csv else "",
+    )
+    out: Path = params["out"]
+    if dry_run:
+        for job in planned:
+            state = "up to date" if not force and batching.up_to_date(job, out) else "generate"
+            click.echo(f"{job.code}  {job.name}  [{' '.join(job.languages)}]  "
+                       f"{','.join(job.kinds)}  {','.join(job.formats)}  -> {out / job.code}  "
+                       f"({state})")
+        click.echo(f"{len(planned)} States; nothing written (dry run)")
+        return
+    settings = batching.Settings(out, status_file, status_as_of, force, zipped)
+    workers = jobs or os.cpu_count() or 1
+    results = []
+    stream = batching.run(planned, settings, workers)
+    if quiet:
+        results = list(stream)
+    else:
+        failed = 0
+
+        def show(result: Any) -> str:
+            return f"{result.code}, {failed} failed" if result else ""
+
+        with click.progressbar(stream, length=len(planned), label="States",
+                               item_show_func=show, show_pos=True) as bar:
+            for result in bar:
+                results.append(result)
+                failed += not result.ok
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        batching.write_index(out, results, zipped)
+        batching.write_overview(out, results, registry, overview_lang, make_options(params))
+    except OSError as exc:
+        raise CcmkitError(f"cannot write the index to {out}: {exc}") from None
+    failures = [r for r in results if not r.ok]
+    done = sum(r.ok and not r.skipped for r in results)
+    skipped = sum(r.skipped for r in results)
+    if not quiet or failures:
+        click.echo(f"{done} generated, {skipped} up to date, {len(failures)} failed; "
+                   f"index: {out / 'index.csv'}")
+    if failures:
+        width = max(len(r.code) for r in failures)
+        click.echo("Failures:", err=True)
+        for r in failures:
+            click.echo(f"  {r.code.ljust(width)}  {r.message}", err=True)
+        raise SystemExit(1)
+
+
 def main() -> None:
     """Console entry point."""
     cli(prog_name="ccmkit")

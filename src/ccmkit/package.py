@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from markupsafe import Markup
@@ -39,52 +40,76 @@ class RenderedFile:
     data: bytes
 
 
-def render_document(subject: Subject, kind: str, lang: str, formats: Sequence[str]) -> list[
-    RenderedFile
-]:
-    """Render one document in one language to the requested formats."""
+def render_files(
+    template: str,
+    lang: str,
+    context: dict,
+    formats: Sequence[str],
+    *,
+    title: str,
+    header: str,
+    basename: str,
+    generated: datetime,
+    template_dir: Path | None = None,
+) -> dict[str, bytes]:
+    """Render one template in one language to each format: {format: bytes}.
+
+    The template's HTML is the single source: the DOCX writer walks its tree and
+    WeasyPrint lays out the same HTML.
+    """
     from ccmkit.render.docx import DocxMeta, write_docx
     from ccmkit.render.pdf import page_css, write_pdf
 
-    document = DOCUMENTS[kind]
     language = get_language(lang)
-    _ = gettext_for(lang)
-    title = _(document.title)
-    header = f"{_('Convention on Cluster Munitions')} – {title} – {subject.state.names[lang].short}"
-    page_label = _("Page {page} of {pages}")
-    env = make_environment(lang, subject.options.template_dir)
-    context = {
-        **document.build(subject, lang),
-        "doc_title": title,
-        "page_css": Markup(page_css(page_label, header)),
-    }
-    root = to_tree(render_html(env, f"{kind}/{lang}.html.j2", context), language)
-    files = []
-    base = f"{subject.state.iso3}/{lang}/{kind}"
+    page_label = gettext_for(lang)("Page {page} of {pages}")
+    env = make_environment(lang, template_dir)
+    full = {**context, "doc_title": title, "page_css": Markup(page_css(page_label, header))}
+    root = to_tree(render_html(env, template, full), language)
+    out: dict[str, bytes] = {}
     if "docx" in formats:
         meta = DocxMeta(
-            title=f"{title} – {subject.state.names[lang].short}",
+            title=f"{title} – {basename}",
             language=language.babel_locale.replace("_", "-"),
             header=header,
             page_label=page_label,
-            generated=subject.generated_at,
-            base=_user_base(subject),
+            generated=generated,
+            base=_user_file(template_dir, "base.docx"),
         )
-        files.append(RenderedFile(kind, lang, "docx", f"{base}.docx", write_docx(root, meta)))
+        out["docx"] = write_docx(root, meta)
     if "pdf" in formats:
-        data = write_pdf(to_string(root), subject.generated_at, _user_css(subject))
-        files.append(RenderedFile(kind, lang, "pdf", f"{base}.pdf", data))
-    return files
+        out["pdf"] = write_pdf(to_string(root), generated, _user_file(template_dir, "style.css"))
+    return out
 
 
-def _user_base(subject: Subject) -> Path | None:
-    folder = subject.options.template_dir
-    return folder / "base.docx" if folder and (folder / "base.docx").is_file() else None
+def render_document(
+    subject: Subject, kind: str, lang: str, formats: Sequence[str]
+) -> list[RenderedFile]:
+    """Render one document of a State's package in one language."""
+    document = DOCUMENTS[kind]
+    _ = gettext_for(lang)
+    title = _(document.title)
+    name = subject.state.names[lang].short
+    rendered = render_files(
+        f"{kind}/{lang}.html.j2",
+        lang,
+        document.build(subject, lang),
+        formats,
+        title=title,
+        header=f"{_('Convention on Cluster Munitions')} – {title} – {name}",
+        basename=name,
+        generated=subject.generated_at,
+        template_dir=subject.options.template_dir,
+    )
+    base = f"{subject.state.iso3}/{lang}/{kind}"
+    return [RenderedFile(kind, lang, fmt, f"{base}.{fmt}", data) for fmt, data in
+            rendered.items()]
 
 
-def _user_css(subject: Subject) -> Path | None:
-    folder = subject.options.template_dir
-    return folder / "style.css" if folder and (folder / "style.css").is_file() else None
+def _user_file(template_dir: Path | None, name: str) -> Path | None:
+    """A user's base.docx or style.css from --template-dir, if there is one."""
+    if template_dir and (template_dir / name).is_file():
+        return template_dir / name
+    return None
 
 
 def build_package(
@@ -93,13 +118,14 @@ def build_package(
     languages: Sequence[str],
     formats: Sequence[str] = FORMATS,
     kinds: Sequence[str] = tuple(DOCUMENTS),
+    extra: dict | None = None,
 ) -> dict:
     """Render every requested file, then write them and manifest.json; return the manifest."""
     files = [
         f for kind in kinds for lang in languages for f in render_document(subject, kind, lang,
                                                                             formats)
     ]
-    manifest = make_manifest(subject, languages, files)
+    manifest = {**make_manifest(subject, languages, files), **(extra or {})}
     write_files(out, subject.state.iso3, files, manifest)
     return manifest
 

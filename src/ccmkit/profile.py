@@ -54,6 +54,16 @@ class Profile:
         return replace(state, context=context, languages=self.languages or state.languages)
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so a bad date gets our error, not PyYAML's."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _fail(where: str, key: str, expected: str, got: object) -> CcmkitError:
     return CcmkitError(f"{where}: key {key!r} must be {expected}, got {got!r}")
 
@@ -154,7 +164,7 @@ def load_profile(path: Path) -> Profile:
     """Read and validate a profile YAML file; errors name the file, key and expectation."""
     where = str(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
     except FileNotFoundError:
         raise CcmkitError(f"profile {where} not found: give an existing YAML file") from None
     except yaml.YAMLError as exc:

@@ -1,0 +1,148 @@
+"""The command line contract, and the table of bad inputs (also in the README)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import GENERATED, manifest, run_cli
+
+
+def ccmkit(*args: str, cwd: Path | None = None, env: dict | None = None):
+    """Run the installed command as a user would (separate process, real exit code)."""
+    return subprocess.run(
+        [sys.executable, "-m", "ccmkit", *args], capture_output=True, text=True, cwd=cwd,
+        env={**os.environ, **(env or {})}, timeout=120,
+    )
+
+
+BROKEN_TEMPLATE = "{% extends 'base.html.j2' %}{% block body %}<p>{{ S.short </p>{% endblock %}"
+SNEAKY_TEMPLATE = ("{% extends 'base.html.j2' %}{% block body %}"
+                   "<p>{{ S.__class__.__mro__[1].__subclasses__() }}</p>{% endblock %}")
+UNDEFINED_TEMPLATE = "{% extends 'base.html.j2' %}{% block body %}<p>{{ nonsense }}</p>{% endblock %}"
+
+# (case, files to create {name: text}, arguments, expected words in the one-line error)
+BAD_INPUTS = [
+    ("unknown State", {}, ["package", "Atlantis"], "unknown State 'Atlantis'"),
+    ("State Party", {}, ["package", "FRA"], "already a State Party"),
+    ("unknown language", {}, ["package", "KEN", "--lang", "pt"], "Invalid value for '--lang'"),
+    ("unknown document", {}, ["package", "KEN", "--doc", "memo"], "Invalid value for '--doc'"),
+    ("bad date", {}, ["package", "KEN", "--deposit-date", "2027-02-30"],
+     "'2027-02-30' is not a date"),
+    ("malformed YAML", {"p.yaml": "barriers: [\n"}, ["package", "KEN", "--profile", "p.yaml"],
+     "p.yaml, line 2"),
+    ("unknown profile key", {"p.yaml": "colour: blue\n"},
+     ["package", "KEN", "--profile", "p.yaml"], "unknown key 'colour'"),
+    ("bad profile date", {"p.yaml": "planned_deposit_date: 2027-13-01\n"},
+     ["package", "KEN", "--profile", "p.yaml"], "'planned_deposit_date' must be a date"),
+    ("profile of another State", {"p.yaml": "state: ARG\n"},
+     ["package", "KEN", "--profile", "p.yaml"], "the package is for KEN"),
+    ("missing status file", {}, ["package", "KEN", "--status-file", "none.csv"],
+     "status file none.csv not found"),
+    ("template syntax error", {"t/instrument/en.html.j2": BROKEN_TEMPLATE},
+     ["package", "KEN", "--doc", "instrument", "--lang", "en", "--template-dir", "t"],
+     "line 1: template syntax error"),
+    ("undefined template variable", {"t/instrument/en.html.j2": UNDEFINED_TEMPLATE},
+     ["package", "KEN", "--doc", "instrument", "--lang", "en", "--template-dir", "t"],
+     "'nonsense' is undefined"),
+    ("template reaching Python internals", {"t/instrument/en.html.j2": SNEAKY_TEMPLATE},
+     ["package", "KEN", "--doc", "instrument", "--lang", "en", "--template-dir", "t"],
+     "not allowed"),
+    ("output folder is a file", {"taken": "x"}, ["package", "KEN", "--out", "taken"],
+     "Directory 'taken' is a file"),
+    ("output folder inside a file", {"taken": "x"}, ["package", "KEN", "--out", "taken/sub"],
+     "choose a writable --out"),
+]
+
+
+@pytest.mark.parametrize(("case", "files", "args", "words"), BAD_INPUTS,
+                         ids=[c[0] for c in BAD_INPUTS])
+def test_bad_input(tmp_path, case, files, args, words) -> None:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    args = [*args] if "--out" in args else [*args, "--out", "out"]
+    result = ccmkit(*args, cwd=tmp_path)
+    assert result.returncode != 0, case
+    assert "Traceback" not in result.stderr, result.stderr
+    error_lines = [line for line in result.stderr.splitlines() if line.startswith("Error")]
+    assert len(error_lines) == 1, result.stderr
+    assert words in error_lines[0], result.stderr
+    out = tmp_path / "out"
+    assert not out.exists() or not any(p.is_file() for p in out.rglob("*")), case
+
+
+def test_package_contract(tmp_path) -> None:
+    result = run_cli("package", "kenya", "--lang", "fr", "--doc", "instrument", "--format",
+                     "docx", "--date", GENERATED.isoformat(), "--deposit-date", "2027-03-15",
+                     "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    data = manifest(tmp_path / "KEN")
+    assert data["state"] == {"code": "KEN", "name": "Kenya", "status": "signatory"}
+    assert data["languages"] == ["fr"]
+    assert [(d["kind"], d["lang"], d["format"], d["path"]) for d in data["documents"]] == [
+        ("instrument", "fr", "docx", "fr/instrument.docx")]
+    assert len(data["documents"][0]["sha256"]) == 64
+    assert data["dates"] == {
+        "deposit": "2027-03-15", "entry_into_force": "2027-09-01",
+        "initial_report_due": "2028-02-28", "stockpile_destruction_due": "2035-09-01",
+        "clearance_due": "2037-09-01",
+    }
+    assert sorted(p.name for p in (tmp_path / "KEN").rglob("*") if p.is_file()) == [
+        "instrument.docx", "manifest.json"]
+
+
+def test_lang_auto_uses_package_languages(tmp_path) -> None:
+    result = run_cli("package", "HTI", "--doc", "instrument", "--format", "docx",
+                     "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert manifest(tmp_path / "HTI")["languages"] == ["fr"]
+
+
+def test_states_list_outside_csv() -> None:
+    result = ccmkit("states", "list", "--status", "outside", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith("iso3,iso2,name,status")
+    assert len(lines) == 1 + 85
+    assert any(line.startswith("LTU,") and ",withdrawn," in line for line in lines)
+
+
+def test_states_list_table_says_as_of() -> None:
+    result = run_cli("states", "list", "--status", "signatory")
+    assert "12 States; Convention status as of 2025-09" in result.output
+
+
+def test_states_show_json() -> None:
+    result = run_cli("states", "show", "Côte d’Ivoire", "--format", "json")
+    data = json.loads(result.output)
+    assert data["iso3"] == "CIV" and data["status"]["status"] == "state_party"
+    assert data["names"]["fr"]["with_article"].startswith("la Côte")
+
+
+def test_states_show_unknown() -> None:
+    result = ccmkit("states", "show", "Narnia")
+    assert result.returncode != 0 and "unknown State 'Narnia'" in result.stderr
+
+
+def test_timeline_json() -> None:
+    result = run_cli("timeline", "LKA", "--deposit-date", "2018-03-01", "--format", "json")
+    assert json.loads(result.output)["dates"]["entry_into_force"] == "2018-09-01"
+
+
+def test_python_dash_m_and_help() -> None:
+    result = ccmkit("--help")
+    assert result.returncode == 0 and "package" in result.stdout and "batch" in result.stdout
+
+
+def test_status_file_env(tmp_path) -> None:
+    status = tmp_path / "s.csv"
+    status.write_text("un_name,status,route,signature_date,deposit_date,effective_date,source\n"
+                      "Kenya,state_party,ratification,,2026-10-01,,test\n", encoding="utf-8")
+    result = ccmkit("states", "show", "KEN", env={"CCMKIT_STATUS_FILE": str(status)})
+    assert "status: state_party" in result.stdout

@@ -1,0 +1,65 @@
+"""Profile overrides: strict validation with errors naming the file, key and expectation."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ccmkit.errors import CcmkitError
+from ccmkit.profile import load_profile
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.mark.parametrize("name", ["kenya.yaml", "argentina.yaml"])
+def test_example_profiles_load(name: str) -> None:
+    profile = load_profile(EXAMPLES / name)
+    assert profile.barriers
+
+
+def test_profile_merges_facts_and_languages(tmp_path, registry) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "languages: [fr, en]\nplanned_deposit_date: 2027-05-02\n"
+        "facts:\n  stockpiles: no\n  contamination:\n    value: 'yes'\n"
+        "    source: ISU mission report\n    as_of: 2026-06-01\n",
+        encoding="utf-8",
+    )
+    profile = load_profile(path)
+    state = profile.apply(registry.find("KEN"))
+    assert state.languages == ("fr", "en")
+    assert profile.planned_deposit_date == date(2027, 5, 2)
+    assert state.fact("stockpiles").value == "no"
+    assert state.fact("stockpiles").source == "profile p.yaml"
+    assert state.fact("contamination").source == "ISU mission report"
+    assert state.fact("contamination").as_of == "2026-06-01"
+    assert registry.find("KEN").fact("stockpiles").value == "unknown"  # shipped data untouched
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("colour: blue\n", r"p.yaml: unknown key 'colour'; expected one of"),
+        ("barriers: [money]\n", r"key 'barriers\[0\]' must be one of legal_technical"),
+        ("barriers: defence_security\n", r"key 'barriers' must be a list"),
+        ("planned_deposit_date: 2027-02-30\n", r"key 'planned_deposit_date' must be a date"),
+        ("signatory:\n  rank: minister\n", r"unknown key 'signatory.rank'"),
+        ("facts:\n  stockpiles: maybe\n", r"key 'facts.stockpiles.value' must be one of yes"),
+        ("provisional_application: 'yes'\n", r"must be true or false"),
+        ("languages: [pt]\n", r"key 'languages\[0\]' must be one of en, fr, es"),
+        ("barriers: [\n", r"p.yaml, line 2: .*fix the YAML syntax"),
+        ("- a\n- b\n", r"key '' must be a mapping"),
+    ],
+)
+def test_bad_profiles(tmp_path, content: str, message: str) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(CcmkitError, match=message):
+        load_profile(path)
+
+
+def test_missing_profile(tmp_path) -> None:
+    with pytest.raises(CcmkitError, match="not found"):
+        load_profile(tmp_path / "none.yaml")
