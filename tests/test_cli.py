@@ -24,7 +24,8 @@ def ccmkit(*args: str, cwd: Path | None = None, env: dict | None = None):
 BROKEN_TEMPLATE = "{% extends 'base.html.j2' %}{% block body %}<p>{{ S.short </p>{% endblock %}"
 SNEAKY_TEMPLATE = ("{% extends 'base.html.j2' %}{% block body %}"
                    "<p>{{ S.__class__.__mro__[1].__subclasses__() }}</p>{% endblock %}")
-UNDEFINED_TEMPLATE = "{% extends 'base.html.j2' %}{% block body %}<p>{{ nonsense }}</p>{% endblock %}"
+UNDEFINED_TEMPLATE = ("{% extends 'base.html.j2' %}{% block body %}"
+                      "<p>{{ nonsense }}</p>{% endblock %}")
 
 # (case, files to create {name: text}, arguments, expected words in the one-line error)
 BAD_INPUTS = [

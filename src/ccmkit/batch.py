@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,9 @@ from typing import Any
 import yaml
 
 from ccmkit import __version__
-from ccmkit.documents.subject import Options, Subject
+from ccmkit.documents.subject import Options, Subject, format_as_of
 from ccmkit.errors import CcmkitError
+from ccmkit.package import resolve_languages
 from ccmkit.paths import DATA_DIR, locales_dir, templates_dir
 from ccmkit.profile import Profile, check_profile_state, profile_from_mapping
 from ccmkit.states import Registry, load_registry
@@ -125,7 +126,7 @@ def load_profile_mapping(path: Path) -> dict[str, Any]:
     load_profile(path)  # validates, with the file's own error messages
     from ccmkit.profile import _Loader
 
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}  # noqa: S506
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
 
 
 def plan(
@@ -154,21 +155,11 @@ def plan(
             raw = {**raw, **csv_row_profile(row, f"batch list {source_name}")}
             where.append(f"{source_name} ({state.iso3})")
         state_languages = tuple(raw.get("languages") or state.languages)
-        langs = _languages(languages, also, state_languages)
+        langs = tuple(resolve_languages(languages, state_languages, also))
         job = Job(state.iso3, state.un_name, state.status, langs, tuple(kinds), tuple(formats),
                   options, raw, "; ".join(where))
         jobs.append(replace(job, fingerprint=fingerprint(job, registry)))
     return jobs
-
-
-def _languages(requested: Sequence[str], also: Sequence[str],
-               state_languages: Sequence[str]) -> tuple[str, ...]:
-    out: list[str] = []
-    for lang in [*(requested or ("auto",)), *also]:
-        for code in state_languages if lang == "auto" else (lang,):
-            if code not in out:
-                out.append(code)
-    return tuple(out)
 
 
 @cache
@@ -263,7 +254,7 @@ def _manifest_files(out: Path, code: str) -> tuple[str, ...]:
 
 def _warm_worker() -> None:
     """Import the renderers once per worker, before the first State arrives."""
-    import ccmkit.render.docx  # noqa: F401
+    import ccmkit.render.docx
     import ccmkit.render.pdf  # noqa: F401
 
 
@@ -301,7 +292,7 @@ def write_zip(out: Path, code: str) -> Path:
     folder = out / code
     target = out / f"{code}.zip"
     stamp = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["generated"]
-    when = datetime.combine(datetime.fromisoformat(stamp).date(), time(12), tzinfo=timezone.utc)
+    when = datetime.combine(datetime.fromisoformat(stamp).date(), time(12), tzinfo=UTC)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
@@ -347,7 +338,7 @@ def write_overview(out: Path, results: Sequence[Result], registry: Registry, lan
 
     _ = gettext_for(lang)
     language = get_language(lang)
-    generated = datetime.combine(options.generated, time(12), tzinfo=timezone.utc)
+    generated = datetime.combine(options.generated, time(12), tzinfo=UTC)
     rows = [{"code": r.code, "name": r.name, "status": r.status,
              "languages": ", ".join(r.languages), "ok": r.ok, "message": r.message,
              "count": len(r.files)} for r in sorted(results, key=lambda r: r.code)]
@@ -355,7 +346,7 @@ def write_overview(out: Path, results: Sequence[Result], registry: Registry, lan
         "lang_tag": language.babel_locale.replace("_", "-"),
         "rows": rows,
         "generated": options.generated,
-        "status_as_of": registry.status.as_of,
+        "status_as_of": format_as_of(registry, lang),
         "convention": _("Convention on Cluster Munitions"),
         "S": {"short": _("Batch overview")},
     }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -116,16 +115,6 @@ def make_options(params: dict[str, Any]):
     )
 
 
-def resolve_languages(requested: tuple[str, ...], state_languages: tuple[str, ...]) -> list[str]:
-    """Expand `auto` into the State's package languages, keeping order, without repeats."""
-    out: list[str] = []
-    for lang in requested or ("auto",):
-        for code in state_languages if lang == "auto" else (lang,):
-            if code not in out:
-                out.append(code)
-    return out
-
-
 @cli.command()
 @click.argument("state")
 @document_options
@@ -136,7 +125,7 @@ def package(state: str, profile: Path | None, status_file: Path | None,
             status_as_of: str | None, **params: Any) -> None:
     """Generate the package for one STATE (ISO code or name)."""
     from ccmkit.documents.subject import Subject
-    from ccmkit.package import FORMATS, build_package
+    from ccmkit.package import FORMATS, build_package, resolve_languages
     from ccmkit.profile import Profile, check_profile_state, load_profile
 
     registry = _registry(status_file, status_as_of)

@@ -11,7 +11,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +27,18 @@ from ccmkit.languages import get_language
 from ccmkit.render.html import make_environment, render_html, to_string, to_tree
 
 FORMATS = ("docx", "pdf")
+
+
+def resolve_languages(
+    requested: Sequence[str], state_languages: Sequence[str], also: Sequence[str] = ()
+) -> list[str]:
+    """Expand `auto` into the State's package languages, add `also`, drop repeats."""
+    out: list[str] = []
+    for lang in [*(requested or ("auto",)), *also]:
+        for code in state_languages if lang == "auto" else (lang,):
+            if code not in out:
+                out.append(code)
+    return out
 
 
 @dataclass(frozen=True)
@@ -75,10 +87,22 @@ def render_files(
             generated=generated,
             base=_user_file(template_dir, "base.docx"),
         )
-        out["docx"] = write_docx(root, meta)
+        out["docx"] = _guarded(template, "DOCX", write_docx, root, meta)
     if "pdf" in formats:
-        out["pdf"] = write_pdf(to_string(root), generated, _user_file(template_dir, "style.css"))
+        css = _user_file(template_dir, "style.css")
+        out["pdf"] = _guarded(template, "PDF", write_pdf, to_string(root), generated, css)
     return out
+
+
+def _guarded(template: str, fmt: str, writer: Callable[..., bytes], *args: object) -> bytes:
+    """Run a writer; a failure inside the rendering library becomes a one-line error."""
+    try:
+        return writer(*args)
+    except CcmkitError:
+        raise
+    except Exception as exc:
+        raise CcmkitError(f"{template}: {fmt} rendering failed ({type(exc).__name__}: {exc}); "
+                          "check the template's HTML and the style sheet") from None
 
 
 def render_document(

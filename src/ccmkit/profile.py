@@ -164,7 +164,7 @@ def load_profile(path: Path) -> Profile:
     """Read and validate a profile YAML file; errors name the file, key and expectation."""
     where = str(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except FileNotFoundError:
         raise CcmkitError(f"profile {where} not found: give an existing YAML file") from None
     except yaml.YAMLError as exc:

@@ -110,6 +110,11 @@ class StatusTable:
     path: Path
     as_of: str  # ISO date or year-month
 
+    @property
+    def month_only(self) -> bool:
+        """True when the as-of date is a year and month (e.g. "2025-09")."""
+        return len(self.as_of) == 7
+
     def as_of_date(self) -> date:
         parts = [int(p) for p in self.as_of.split("-")] + [1, 1]
         return date(parts[0], parts[1], parts[2])

@@ -73,7 +73,9 @@ def _paragraphs(raw: list, style: str) -> list[dict[str, Any]]:
         label = ""
         if len(raw) > 1:
             label = f"({index})" if style == "common-law" else f"{index}."
-        out.append({"label": label, "text": item["text"], "items": item.get("items", [])})
+        items = [{"label": f"({chr(ord('a') + n)})", "text": text}
+                 for n, text in enumerate(item.get("items", []))]
+        out.append({"label": label, "text": item["text"], "items": items})
     return out
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +68,7 @@ class Subject:
 
     @property
     def generated_at(self) -> datetime:
-        return datetime.combine(self.options.generated, time(12), tzinfo=timezone.utc)
+        return datetime.combine(self.options.generated, time(12), tzinfo=UTC)
 
     def may_have(self, fact: str) -> bool:
         """True unless the State is known NOT to have stockpiles/contamination."""
@@ -85,18 +85,23 @@ class Subject:
         )
 
 
+def format_as_of(registry: Registry, lang: str) -> str:
+    """The status table's as-of date in `lang` ("September 2025" or "1 October 2026")."""
+    language = get_language(lang)
+    day = registry.status.as_of_date()
+    return language.month_year(day) if registry.status.month_only else language.long_date(day)
+
+
 def common_context(subject: Subject, lang: str) -> dict[str, Any]:
     """Values every template may use."""
     _ = gettext_for(lang)
     language = get_language(lang)
     state = subject.state
     signatory = subject.profile.signatory
-    as_of = subject.registry.status.as_of_date()
-    if len(subject.registry.status.as_of) == 7:  # year-month
-        status_as_of = language.month_year(as_of)
+    status_as_of = format_as_of(subject.registry, lang)
+    if subject.registry.status.month_only:
         status_line = _("Convention status as of {month}").format(month=status_as_of)
     else:
-        status_as_of = language.long_date(as_of)
         status_line = _("Convention status as of {date}").format(date=status_as_of)
     titles = {
         "minister_for_foreign_affairs": _("Minister for Foreign Affairs"),

@@ -10,7 +10,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from docx.document import Document
@@ -37,7 +37,7 @@ CLASS_STYLES = {
     "recital": "Recital",
     "operative": "Operative",
     "question": "Question",
-    "lettered": "Lettered Paragraph",
+    "item": "Lettered Paragraph",
 }
 CONTAINERS = {"body", "div", "section", "article", "header", "footer", "main"}
 AUTHOR, INITIALS = "ccmkit", "CCM"
@@ -138,16 +138,10 @@ class _BodyWriter:
     def list(self, node: etree._Element) -> None:
         ordered = node.tag == "ol"
         start = int(node.get("start", "1"))
-        lettered = node.get("type") == "a"
-        style = "Lettered Paragraph" if lettered else (
-            "Numbered Paragraph" if ordered else "Bulleted Paragraph")
+        style = "Numbered Paragraph" if ordered else "Bulleted Paragraph"
         items = [li for li in node if li.tag == "li"]
         for index, item in enumerate(items, start=start):
-            if lettered:
-                prefix = f"({chr(ord('a') + index - 1)})"
-            else:
-                prefix = f"{index}." if ordered else "•"
-            self.paragraph(item, style, prefix)
+            self.paragraph(item, style, f"{index}." if ordered else "•")
             for sub in item:
                 if sub.tag == "aside":
                     self.note(" ".join(sub.text_content().split()))
@@ -258,7 +252,7 @@ def _set_properties(doc: Document, meta: DocxMeta) -> None:
 
 def _fixed_zip(data: bytes, when: datetime) -> bytes:
     """Rewrite the package with fixed entry timestamps so equal input gives equal bytes."""
-    stamp = max(when.astimezone(timezone.utc), datetime(1980, 1, 1, tzinfo=timezone.utc))
+    stamp = max(when.astimezone(UTC), datetime(1980, 1, 1, tzinfo=UTC))
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         for item in src.infolist():

@@ -24,7 +24,8 @@ from jinja2 import (
 )
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 from markupsafe import Markup
 
 from ccmkit.errors import CcmkitError
