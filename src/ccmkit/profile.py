@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -71,6 +72,8 @@ def _fail(where: str, key: str, expected: str, got: object) -> CcmkitError:
 def _text(where: str, key: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise _fail(where, key, "a non-empty text", value)
+    if any(unicodedata.category(c) in ("Cc", "Cs") and c not in "\n\t" for c in value):
+        raise _fail(where, key, "text without control characters", value)
     return value
 
 

@@ -126,6 +126,7 @@ def common_context(subject: Subject, lang: str) -> dict[str, Any]:
         "signatory_name": signatory.name or blank(_("name")),
         "place": signatory.place or blank(_("place")),
         "today_blank": blank(_("date")),
+        "profile_notes": subject.profile.notes,
     }
 
 

@@ -1,0 +1,70 @@
+"""Hostile and odd input in profiles is shown literally, never executed, files stay valid."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pikepdf
+from docx import Document
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ccmkit.errors import CcmkitError
+from ccmkit.package import render_document
+from ccmkit.profile import Profile, Signatory, profile_from_mapping
+from ccmkit.states import load_registry
+from tests.conftest import make_subject
+
+REGISTRY = load_registry()
+NASTY = st.sampled_from([
+    "<", ">", "&", '"', "'", "{{ 7*7 }}", "{% for x in range(3) %}x{% endfor %}", "</p><p>",
+    "&amp;", "<script>alert(1)</script>", "\u202e", "\u200b", "\n", "ש", "ع", "ü", "ñ", " ",
+])
+TEXT = st.lists(st.one_of(NASTY, st.text(min_size=1, max_size=12)), min_size=1, max_size=12).map(
+    "".join
+).filter(lambda s: s.strip())
+
+
+def _visible(text: str) -> str:
+    return " ".join(text.split())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=TEXT, place=TEXT, note=TEXT)
+def test_profile_text_is_literal_and_files_stay_valid(name: str, place: str, note: str) -> None:
+    try:
+        profile = profile_from_mapping(
+            {"signatory": {"name": name, "place": place}, "notes": [note]}, "hostile.yaml")
+    except CcmkitError as exc:  # control characters are refused with a clear message
+        assert "control characters" in str(exc)
+        return
+    subject = make_subject(REGISTRY, "KEN", profile)
+    docx, pdf = render_document(subject, "instrument", "en", ("docx", "pdf"))
+    text = _visible("\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs))
+    assert _visible(name) in text
+    assert _visible(place) in text
+    assert "49" not in text.replace(_visible(name), "").replace(_visible(place), "")
+    with pikepdf.open(io.BytesIO(pdf.data)) as parsed:
+        assert len(parsed.pages) >= 1
+    (steps,) = render_document(subject, "steps", "en", ("docx",))
+    steps_text = _visible("\n".join(p.text for p in Document(io.BytesIO(steps.data)).paragraphs))
+    assert _visible(note) in steps_text
+
+
+def test_very_long_values() -> None:
+    profile = Profile(signatory=Signatory(name="N" * 5000, place="Ville " * 400))
+    docx, pdf = render_document(make_subject(REGISTRY, "KEN", profile), "instrument", "fr",
+                                ("docx", "pdf"))
+    assert "N" * 5000 in "".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
+    with pikepdf.open(io.BytesIO(pdf.data)) as parsed:
+        assert len(parsed.pages) >= 2
+
+
+def test_control_characters_refused() -> None:
+    try:
+        profile_from_mapping({"signatory": {"name": "A\x00B"}}, "p.yaml")
+    except CcmkitError as exc:
+        assert re.search(r"p.yaml: key 'signatory.name' must be text without control", str(exc))
+    else:
+        raise AssertionError("accepted a NUL character")
