@@ -52,6 +52,7 @@ class Job:
     profile: dict[str, Any] = field(default_factory=dict)
     profile_where: str = ""
     fingerprint: str = ""
+    error: str = ""  # a problem found while planning (e.g. a broken profile)
 
 
 @dataclass(frozen=True)
@@ -147,9 +148,13 @@ def plan(
         state = registry.find(query)
         raw: dict[str, Any] = {}
         where = []
+        error = ""
         if profiles and (profiles / f"{state.iso3}.yaml").is_file():
             path = profiles / f"{state.iso3}.yaml"
-            raw = load_profile_mapping(path)
+            try:
+                raw = load_profile_mapping(path)
+            except CcmkitError as exc:
+                error = str(exc)
             where.append(str(path))
         if row:
             raw = {**raw, **csv_row_profile(row, f"batch list {source_name}")}
@@ -157,7 +162,7 @@ def plan(
         state_languages = tuple(raw.get("languages") or state.languages)
         langs = tuple(resolve_languages(languages, state_languages, also))
         job = Job(state.iso3, state.un_name, state.status, langs, tuple(kinds), tuple(formats),
-                  options, raw, "; ".join(where))
+                  options, raw, "; ".join(where), error=error)
         jobs.append(replace(job, fingerprint=fingerprint(job, registry)))
     return jobs
 
@@ -221,6 +226,8 @@ def run_job(job: Job, settings: Settings) -> Result:
     from ccmkit.package import build_package
 
     result = Result(job.code, job.name, job.status, job.languages, ok=False)
+    if job.error:
+        return replace(result, message=job.error)
     try:
         if not settings.force and up_to_date(job, settings.out):
             files = _manifest_files(settings.out, job.code)

@@ -11,9 +11,10 @@ from typing import Any
 import click
 
 from ccmkit.errors import CcmkitError
+from ccmkit.languages import registry as language_registry
 
 DOC_KINDS = ("instrument", "steps", "qa", "legislation")
-LANGS = ("en", "fr", "es")
+LANGS = tuple(language_registry())
 STATUS_CHOICES = ("state_party", "signatory", "not_signed", "withdrawn", "outside")
 BARRIER_CHOICES = (
     "legal_technical", "defence_security", "regional_alignment", "awareness", "bandwidth",

@@ -7,6 +7,7 @@ from functools import cache
 
 from babel.support import NullTranslations, Translations
 
+from ccmkit.errors import CcmkitError
 from ccmkit.paths import locales_dir
 
 DOMAIN = "ccmkit"
@@ -19,7 +20,8 @@ def translations(lang: str) -> gettext.NullTranslations:
         return NullTranslations()
     found = Translations.load(str(locales_dir()), [lang], DOMAIN)
     if not isinstance(found, Translations):
-        raise FileNotFoundError(f"no compiled catalog for {lang!r} in {locales_dir()}")
+        raise CcmkitError(f"no compiled catalog for {lang!r} in {locales_dir()}; "
+                          "run scripts/update_catalogs.sh")
     return found
 
 

@@ -1,0 +1,153 @@
+"""Localization: complete catalogs, no English in French and Spanish packages, and a new
+language added by adding files only."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po, write_po
+from docx import Document
+
+from ccmkit.documents import DOCUMENTS
+from ccmkit.languages import registry
+from ccmkit.package import render_document
+from ccmkit.paths import locales_dir, templates_dir
+from tests.conftest import NON_SIGNATORY, SIGNATORY, make_subject
+
+ROOT = Path(__file__).resolve().parents[1]
+LANGS = [code for code in registry() if code != "en"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_catalog_complete_and_compiled(lang: str) -> None:
+    po_path = locales_dir() / lang / "LC_MESSAGES" / "ccmkit.po"
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle)
+    missing = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
+    assert not missing, f"untranslated or fuzzy in {lang}: {missing}"
+    with (po_path.with_suffix(".mo")).open("rb") as handle:
+        compiled = read_mo(handle)
+    assert {m.id: m.string for m in catalog if m.id} == {
+        m.id: m.string for m in compiled if m.id}, "run scripts/update_catalogs.sh"
+
+
+def test_catalogs_cover_every_message() -> None:
+    """The .pot is current: every _() and {% trans %} in the code has a catalog entry."""
+    pybabel = Path(sys.executable).with_name("pybabel")
+    fresh = subprocess.run(
+        [str(pybabel), "extract", "-F", "babel.cfg", "--no-location", "--sort-output",
+         "--omit-header", "-k", "_", "-o", "-", "."],
+        cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    extracted = {m.id for m in read_po(io.StringIO(fresh)) if m.id}
+    for lang in LANGS:
+        with (locales_dir() / lang / "LC_MESSAGES" / "ccmkit.po").open("rb") as handle:
+            known = {m.id for m in read_po(handle) if m.id}
+        assert extracted <= known, f"{lang} lacks {sorted(extracted - known)}"
+
+
+def test_every_template_and_content_file_in_every_language() -> None:
+    for kind in DOCUMENTS:
+        folder = templates_dir() / kind
+        for pattern in ("{}.html.j2", "{}.yaml"):
+            present = {lang for lang in registry() if (folder / pattern.format(lang)).is_file()}
+            assert present in (set(), set(registry())), (kind, pattern, present)
+        assert (folder / "en.html.j2").is_file()
+
+
+ENGLISH = [" the ", " of the ", "Drafting note", "Minister for Foreign Affairs", "Page ",
+           " and ", " shall ", "Convention on Cluster Munitions", " State Party"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("code", [SIGNATORY, NON_SIGNATORY])
+def test_no_english_in_french_and_spanish(registry_fixture, lang: str, code: str) -> None:
+    subject = make_subject(registry_fixture, code, deposit_date=None)
+    for kind in DOCUMENTS:
+        for legislation in (("minimal", "common-law"), ("full", "civil-law")):
+            if kind != "legislation" and legislation[0] == "full":
+                continue
+            from dataclasses import replace
+
+            options = replace(subject.options, legislation=legislation[0],
+                              drafting=legislation[1])
+            (file,) = render_document(replace(subject, options=options), kind, lang, ("docx",))
+            doc = Document(io.BytesIO(file.data))
+            body = " " + " ".join(p.text for p in doc.paragraphs) + " "
+            for table in doc.tables:
+                body += " ".join(c.text for row in table.rows for c in row.cells) + " "
+            notes = " ".join(c.text for c in doc.comments)
+            header = doc.sections[0].header.paragraphs[0].text
+            for phrase in ENGLISH:
+                for where, text in (("body", body), ("notes", notes), ("header", header)):
+                    assert phrase not in text.replace("\u00a0", " "), (kind, where, phrase)
+
+
+@pytest.fixture(scope="module")
+def registry_fixture():
+    from ccmkit.states import load_registry
+
+    return load_registry()
+
+
+def test_adding_a_language_needs_only_files(tmp_path) -> None:
+    """Follow the README's recipe for a throw-away language in a copy of the project."""
+    copy = tmp_path / "project"
+    shutil.copytree(ROOT / "src", copy / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "templates", copy / "templates")
+    shutil.copytree(ROOT / "locales", copy / "locales")
+    data = copy / "src" / "ccmkit" / "data"
+    # 1. the registry entry
+    with (data / "languages.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("pt:\n  name: português\n  babel_locale: pt_PT\n  package_language: true\n"
+                     "  typography:\n    first_day_suffix: ''\n    nbsp_before: ''\n"
+                     "    nbsp_inside_guillemets: false\n")
+    # 2. State names in the new language (here copied from English for the test)
+    states = yaml.safe_load((data / "states.yaml").read_text(encoding="utf-8"))
+    for record in states:
+        record["names"]["pt"] = dict(record["names"]["en"])
+    (data / "states.yaml").write_text(yaml.safe_dump(states, allow_unicode=True),
+                                      encoding="utf-8")
+    # 3. templates and content files
+    for kind in DOCUMENTS:
+        for suffix in (".html.j2", ".yaml"):
+            source = copy / "templates" / kind / f"en{suffix}"
+            if source.is_file():
+                shutil.copy(source, copy / "templates" / kind / f"pt{suffix}")
+    # 4. the catalog, translated and compiled
+    with (ROOT / "locales" / "ccmkit.pot").open("rb") as handle:
+        catalog = read_po(handle, locale="pt_PT")
+    for message in catalog:
+        if message.id:
+            message.string = {"Page {page} of {pages}": "Página {page} de {pages}"}.get(
+                message.id, message.id)
+    catalog.fuzzy = False
+    target = copy / "locales" / "pt" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    with (target / "ccmkit.po").open("wb") as handle:
+        write_po(handle, catalog)
+    pybabel = Path(sys.executable).with_name("pybabel")
+    subprocess.run([str(pybabel), "compile", "-d", str(copy / "locales"), "-D", "ccmkit",
+                    "-l", "pt"], check=True, capture_output=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "ccmkit", "package", "KEN", "--lang", "pt", "--doc",
+         "instrument", "--doc", "steps", "--deposit-date", "2027-03-15", "--out",
+         str(tmp_path / "out")],
+        cwd=tmp_path, capture_output=True, text=True,
+        env={"PYTHONPATH": str(copy / "src"), "PATH": "/usr/bin:/bin"},
+    )
+    assert run.returncode == 0, run.stderr
+    pdf = subprocess.run(["pdftotext", str(tmp_path / "out/KEN/pt/steps.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Página 1 de \d", pdf)  # the footer from the new catalog
+    doc = Document(str(tmp_path / "out/KEN/pt/steps.docx"))
+    text = " ".join(p.text for p in doc.paragraphs) + " ".join(
+        c.text for t in doc.tables for row in t.rows for c in row.cells)
+    assert "1 de setembro de 2027" in text.replace("\u00a0", " ")  # CLDR dates for pt
