@@ -82,14 +82,15 @@ CONVENTION_AFTER_RE = re.compile(
 
 # Vocabulary that betrays the wrong drafting style (case-sensitive where it matters).
 STYLE_FORBIDDEN = {
-    ("en", "common-law"): [r"\bthis Law\b", r"\barticles? \{\{", r"\bparagraph 1\b"],
-    ("en", "civil-law"): [r"\bthis Act\b", r"\bsections? \{\{", r"\bsubsection\b",
+    ("en", "common-law"): [r"\b[Tt]his Law\b", r"\barticles? \{\{", r"\bparagraph 1\b"],
+    ("en", "civil-law"): [r"\b[Tt]his Act\b", r"\bsections? \{\{", r"\bsubsection\b",
                           r"commits an offence"],
-    ("fr", "common-law"): [r"\bchapitre\b", r"\best puni\b"],
+    ("fr", "common-law"): [r"\b[Cc]hapitre\b", r"\b[Ee]st puni\b"],
     ("fr", "civil-law"): [r"commet une infraction", r"déclaration de culpabilité",
                           r"\bparagraphe \(\d"],
-    ("es", "common-law"): [r"\bart[ií]culos? \{\{", r"\bcap[ií]tulo\b"],
-    ("es", "civil-law"): [r"\bsecci[oó]n", r"\bsubsecci[oó]n", r"comete un delito"],
+    ("es", "common-law"): [r"\bart[ií]culos? \{\{", r"\b[Cc]ap[ií]tulo\b",
+                          r"\b[Ss]er[áa] sancionad"],
+    ("es", "civil-law"): [r"\b[Ss]ecci[oó]n", r"\b[Ss]ubsecci[oó]n", r"comete un delito"],
 }
 
 

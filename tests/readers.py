@@ -63,13 +63,14 @@ def pdf_body_text(path: Path, header: str) -> str:
             continue
         lines.append(stripped)
     text = "\n".join(lines).replace("\f", "\n")
-    text = re.sub(r"\u2010\n(?=\w)", "", text)  # automatic hyphenation
-    return re.sub(r"-\n(?=\w)", "-", text)  # a real hyphen at the end of a line
+    # a line-end hyphen may be automatic hyphenation or a real one: words() drops both
+    return re.sub(r"[\u2010-]\n(?=\w)", "", text)
 
 
 def words(text: str) -> Counter:
-    """Words for an order-insensitive comparison (tables read in another order)."""
-    text = text.replace("\u00a0", " ").replace("\u2010", "-").casefold()
+    """Words for an order-insensitive comparison (tables read in another order, hyphens
+    ignored since a line-end hyphen in a PDF cannot be told from hyphenation)."""
+    text = re.sub(r"[\u2010-]", "", text.replace("\u00a0", " ")).casefold()
     return Counter(re.findall(r"[\w@.'’()\-]+", text))
 
 
