@@ -1,0 +1,141 @@
+"""ccmkit benchmark: prints the figures recorded in the README's performance section.
+
+    .venv/bin/python benchmarks/bench.py            # full run (every State outside, jobs 1 and 2)
+    .venv/bin/python benchmarks/bench.py --states 12  # quicker: the first 12 States
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from ccmkit.documents import DOCUMENTS
+from ccmkit.documents.subject import Options, Subject
+from ccmkit.languages import get_language
+from ccmkit.package import render_document
+from ccmkit.render.html import make_environment, render_html, to_string, to_tree
+from ccmkit.states import load_registry
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def median_time(func, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def one_package(subject: Subject, lang: str) -> None:
+    for kind in DOCUMENTS:
+        render_document(subject, kind, lang, ("docx", "pdf"))
+
+
+def floor(subject: Subject, lang: str) -> float:
+    """Raw WeasyPrint on the same HTML and python-docx loading/saving the same DOCX."""
+    from docx import Document
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from ccmkit.paths import templates_dir
+    from ccmkit.render.pdf import page_css
+
+    fonts = FontConfiguration()
+    css = CSS(filename=str(templates_dir() / "style.css"), font_config=fonts)
+    inputs = []
+    env = make_environment(lang)
+    for kind, document in DOCUMENTS.items():
+        from markupsafe import Markup
+
+        context = {**document.build(subject, lang), "doc_title": "x",
+                   "page_css": Markup(page_css("{page}/{pages}", "x"))}
+        html = to_string(to_tree(render_html(env, f"{kind}/{lang}.html.j2", context),
+                                 get_language(lang)))
+        (docx,) = render_document(subject, kind, lang, ("docx",))
+        inputs.append((html, docx.data))
+
+    def raw() -> None:
+        for html, data in inputs:
+            HTML(string=html).write_pdf(stylesheets=[css], font_config=fonts,
+                                        pdf_variant="pdf/ua-1")
+            Document(io.BytesIO(data)).save(io.BytesIO())
+
+    raw()
+    return median_time(raw)
+
+
+def help_time() -> float:
+    runs = []
+    for _ in range(5):
+        start = time.perf_counter()
+        subprocess.run([str(ROOT / ".venv/bin/ccmkit"), "--help"], check=True,
+                       capture_output=True)
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs)
+
+
+def batch(codes: list[str], jobs: int, out: Path) -> tuple[float, float]:
+    """Wall time of a batch and the peak resident memory of its largest process (MiB)."""
+    script = (
+        "import resource, sys\n"
+        "from ccmkit.cli import cli\n"
+        "try:\n    cli(sys.argv[1:], prog_name='ccmkit')\n"
+        "except SystemExit:\n    pass\n"
+        "me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(max(me, kids), file=sys.stderr)\n"
+    )
+    start = time.perf_counter()
+    run = subprocess.run(
+        [sys.executable, "-c", script, "batch", "--states", ",".join(codes), "--lang", "auto",
+         "--jobs", str(jobs), "--out", str(out), "--force", "--quiet", "--date", "2026-11-25"],
+        capture_output=True, text=True, check=True)
+    elapsed = time.perf_counter() - start
+    peak_kib = int(run.stderr.strip().splitlines()[-1])
+    return elapsed, peak_kib / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--states", type=int, default=0, help="limit the batch to N States")
+    args = parser.parse_args()
+    registry = load_registry()
+    subject = Subject(registry.find("KEN"), registry, options=Options(generated=date(2026, 11,
+                                                                                      25)))
+    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    print(f"ccmkit --help start-up (median of 5): {help_time():.3f} s")
+    one_package(subject, "en")  # warm-up: imports, fonts, templates
+    full = median_time(lambda: one_package(subject, "en"))
+    raw = floor(subject, "en")
+    print(f"one package, 4 documents, en, DOCX+PDF, warm (median of 3): {full:.2f} s")
+    print(f"floor: raw WeasyPrint + python-docx on the same content: {raw:.2f} s")
+    print(f"ratio ccmkit / floor: {full / raw:.2f}")
+    codes = [s.iso3 for s in registry.select(["outside"])]
+    if args.states:
+        codes = codes[: args.states]
+    with tempfile.TemporaryDirectory() as tmp:
+        results = {}
+        for jobs in (1, 2):
+            elapsed, peak = batch(codes, jobs, Path(tmp) / f"jobs{jobs}")
+            results[jobs] = elapsed
+            print(f"batch of {len(codes)} States outside the Convention, --lang auto, "
+                  f"--jobs {jobs}: {elapsed:.1f} s ({elapsed / len(codes):.2f} s per State), "
+                  f"peak memory of the largest process {peak:.0f} MiB")
+        print(f"speed-up jobs 2 vs 1: {results[1] / results[2]:.2f}x")
+    print(f"this process peak memory: "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
