@@ -14,6 +14,7 @@ straight apostrophes only. Exits non-zero with a list of problems on failure.
 from __future__ import annotations
 
 import csv
+import itertools
 import sys
 import unicodedata
 from pathlib import Path
@@ -140,7 +141,7 @@ def check(records, csv_path: Path) -> list[str]:
         if not isinstance(langs, list) or not langs:
             err(f"{where}: languages must be a non-empty list")
         else:
-            bad = [l for l in langs if l not in LANGS]
+            bad = [code for code in langs if code not in LANGS]
             if bad:
                 err(f"{where}: languages {bad} not in {LANGS}")
             if len(set(langs)) != len(langs):
@@ -160,7 +161,7 @@ def check(records, csv_path: Path) -> list[str]:
             for k in NAME_KEYS:
                 if not nonempty(n.get(k)):
                     err(f"{where}: names.{lang}.{k} empty")
-        en, fr, es = (names.get(l) or {} for l in LANGS)
+        en, fr, es = (names.get(code) or {} for code in LANGS)
         if all(isinstance(v, str) for v in en.values()) and en:
             wa = en.get("with_article", "")
             if en.get("of") != "of " + wa:
@@ -174,7 +175,8 @@ def check(records, csv_path: Path) -> list[str]:
             if fr.get("of") not in fr_of_expected(wa):
                 err(f"{where}: fr.of {fr.get('of')!r} inconsistent with with_article {wa!r}")
             if fr.get("formal_of") not in fr_of_expected(formal):
-                err(f"{where}: fr.formal_of {fr.get('formal_of')!r} inconsistent with formal {formal!r}")
+                err(f"{where}: fr.formal_of {fr.get('formal_of')!r} inconsistent with "
+                    f"formal {formal!r}")
             to = fr.get("to", "")
             if not to.startswith(("au ", "aux ", "à ", "en ", "dans ")):
                 err(f"{where}: fr.to {to!r} has an unexpected preposition")
@@ -191,7 +193,8 @@ def check(records, csv_path: Path) -> list[str]:
             if es.get("of") != es_of_expected(wa):
                 err(f"{where}: es.of {es.get('of')!r} inconsistent with with_article {wa!r}")
             if es.get("formal_of") != es_of_expected(formal):
-                err(f"{where}: es.formal_of {es.get('formal_of')!r} inconsistent with formal {formal!r}")
+                err(f"{where}: es.formal_of {es.get('formal_of')!r} inconsistent with "
+                    f"formal {formal!r}")
             to = es.get("to", "")
             expected_to = ("al " + wa[3:]) if wa.startswith("el ") else ("a " + wa)
             if to != expected_to:
@@ -239,7 +242,7 @@ def check(records, csv_path: Path) -> list[str]:
     # order
     un_names = [r.get("un_name", "") for r in records if isinstance(r, dict)]
     if un_names != sorted(un_names, key=sort_key):
-        for a, b in zip(un_names, un_names[1:]):
+        for a, b in itertools.pairwise(un_names):
             if sort_key(a) > sort_key(b):
                 err(f"order: {a!r} comes before {b!r}")
 
@@ -269,7 +272,7 @@ def main(argv: list[str]) -> int:
         for e in errors:
             print("  -", e)
         return 1
-    n_csv = sum(1 for _ in open(csv_path, encoding="utf-8")) - 1
+    n_csv = len(Path(csv_path).read_text(encoding="utf-8").splitlines()) - 1
     print(f"{yaml_path}: OK ({len(records)} records; {n_csv} status-CSV names matched)")
     return 0
 

@@ -59,7 +59,8 @@ def pdf_body_text(path: Path, header: str) -> str:
     lines = []
     for line in pdf_text(path).splitlines():
         stripped = line.strip()
-        if not stripped or stripped == header or re.fullmatch(r"(Page|Página) \d+ (of|sur|de) \d+", stripped):
+        footer = re.fullmatch(r"(Page|Página) \d+ (of|sur|de) \d+", stripped)
+        if not stripped or stripped == header or footer:
             continue
         lines.append(stripped)
     text = "\n".join(lines).replace("\f", "\n")

@@ -92,7 +92,7 @@ def test_pdf_valid_fonts_embedded_same_text_as_docx(packages, code, kind, lang) 
     check = qpdf_check(pdf)
     assert check.returncode == 0 and "No syntax or stream encoding errors" in check.stdout
     fonts = pdf_fonts(pdf)
-    assert fonts and all("yes" == row[-5] for row in fonts), fonts  # the "emb" column
+    assert fonts and all(row[-5] == "yes" for row in fonts), fonts  # the "emb" column
     convention, titles = HEADERS[lang]
     name = {"KEN": "Kenya", "ARG": "Argentina" if lang != "fr" else "Argentine"}[code]
     header = f"{convention} – {titles[kind]} – {name}"

@@ -7,6 +7,7 @@ A library is `<name>/<metadata>.yaml` (language-independent: ids, tags, conditio
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +28,20 @@ def load_yaml(relpath: str, template_dir: Path | None = None) -> Any:
     """Parse a content file, with a one-line error naming the file and line."""
     path = library_file(relpath, template_dir)
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return _parse(path, path.stat().st_mtime_ns)
     except FileNotFoundError:
         raise CcmkitError(f"content file {path} not found") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f", line {mark.line + 1}" if mark else ""
         raise CcmkitError(f"{path}{line}: invalid YAML ({getattr(exc, 'problem', exc)})") from None
+
+
+@lru_cache(maxsize=64)
+def _parse(path: Path, mtime: int) -> Any:
+    """Parsed once per file version (content files are read for every State of a batch)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
 
 
 def matches(conditions: Mapping[str, list[str]] | None, facts: Mapping[str, str]) -> bool:

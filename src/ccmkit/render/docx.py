@@ -93,6 +93,8 @@ class _BodyWriter:
 
     def __init__(self, doc: Document, when: datetime) -> None:
         self.doc = doc
+        # style ids looked up once: python-docx's per-call lookup scans every style
+        self.style_ids = {s.name: s.style_id for s in doc.styles}
         self.when = when
         self.last: Paragraph | None = None
         self.pending_notes: list[str] = []
@@ -115,6 +117,13 @@ class _BodyWriter:
             elif tag in TAG_STYLES:
                 self.paragraph(child, self.style_for(child))
 
+    def style_id(self, name: str) -> str:
+        try:
+            return self.style_ids[name]
+        except KeyError:
+            raise CcmkitError(f"base Word template has no style {name!r}; restore it in "
+                              "base.docx (see README, 'House style')") from None
+
     def style_for(self, node: etree._Element) -> str:
         for cls in (node.get("class") or "").split():
             if cls in CLASS_STYLES:
@@ -122,7 +131,8 @@ class _BodyWriter:
         return TAG_STYLES[node.tag]
 
     def paragraph(self, node: etree._Element, style: str, prefix: str = "") -> Paragraph:
-        para = self.doc.add_paragraph(style=style)
+        para = self.doc.add_paragraph()
+        para._p.style = self.style_id(style)
         if prefix:
             para.add_run(prefix + "\t")
         _inline(para, node, bold=False, italic=False, blank=False)
@@ -157,7 +167,7 @@ class _BodyWriter:
             cells = [c for c in tr if c.tag in ("td", "th")]
             for c, cell in enumerate(cells):
                 para = table.cell(r, c).paragraphs[0]
-                para.style = self.doc.styles["Table Text"]
+                para._p.style = self.style_id("Table Text")
                 _inline(para, cell, bold=cell.tag == "th", italic=False, blank=False)
         if any(c.tag == "th" for c in rows[0]):
             tr_pr = table.rows[0]._tr.get_or_add_trPr()
@@ -220,7 +230,7 @@ def _run(para: Paragraph, text: str, bold: bool, italic: bool, blank: bool) -> R
     if italic:
         run.italic = True
     if blank:
-        run.style = para.part.document.styles["Blank"]
+        run._r.style = "Blank"
         run.font.highlight_color = WD_COLOR_INDEX.YELLOW
     return run
 

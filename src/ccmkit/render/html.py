@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from jinja2 import (
     ChoiceLoader,
+    Environment,
     FileSystemLoader,
     StrictUndefined,
+    Template,
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
@@ -52,10 +56,22 @@ def email(address: str) -> Markup:
 @pass_context
 def snippet(context: Context, source: str) -> Markup:
     """Render a content-library text (itself a small template) with the document's values."""
-    template = context.environment.from_string(source)
+    template = _compiled(context.environment, source)
     return Markup(template.render(context.get_all()))
 
 
+_SNIPPETS: WeakKeyDictionary[Environment, dict[str, Template]] = WeakKeyDictionary()
+
+
+def _compiled(env: Environment, source: str) -> Template:
+    """Content snippets compiled once per environment."""
+    cache = _SNIPPETS.setdefault(env, {})
+    if source not in cache:
+        cache[source] = env.from_string(source)
+    return cache[source]
+
+
+@lru_cache(maxsize=32)
 def make_environment(lang: str, template_dir: Path | None = None) -> SandboxedEnvironment:
     """A sandboxed, strict, autoescaping Jinja2 environment for one language.
 
