@@ -101,6 +101,17 @@ def document_options(func: Callable) -> Callable:
     return func
 
 
+def default_generation_date() -> date:
+    """SOURCE_DATE_EPOCH's date when set (reproducible builds), else today."""
+    import os
+    from datetime import datetime, timezone
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+    return date.today()
+
+
 def make_options(params: dict[str, Any]):
     from ccmkit.documents.subject import Options
 
@@ -111,7 +122,7 @@ def make_options(params: dict[str, Any]):
         barriers=tuple(params["barriers"]) or None,
         legislation=params["legislation"],
         drafting=params["drafting"],
-        generated=params["generated"] or date.today(),
+        generated=params["generated"] or default_generation_date(),
         template_dir=params["template_dir"],
     )
 
@@ -224,7 +235,7 @@ def timeline(state: str, deposit_date: date, profile: Path | None, fmt: str,
 @click.option("--dry-run", is_flag=True, help="Print what would be generated and exit.")
 @click.option("--zip", "zipped", is_flag=True, help="Also write one ZIP per State.")
 @click.option("--overview-lang", type=click.Choice(LANGS), default="en", show_default=True,
-              help="Language of index overview document.")
+              help="Language of the overview document.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; errors only.")
 @document_options
 @status_options

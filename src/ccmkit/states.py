@@ -132,6 +132,12 @@ def _parse_date(value: str, where: str) -> date | None:
 
 def load_status(path: Path | None = None, as_of: str | None = None) -> StatusTable:
     """Read a status table (shipped, `path`, or $CCMKIT_STATUS_FILE) and validate it."""
+    if as_of is not None:
+        try:
+            date.fromisoformat(as_of if len(as_of) != 7 else f"{as_of}-01")
+        except ValueError:
+            raise CcmkitError(
+                f"--status-as-of {as_of!r}: give a date YYYY-MM-DD (or YYYY-MM)") from None
     env = os.environ.get(STATUS_ENV)
     if path is None and env:
         path = Path(env)
