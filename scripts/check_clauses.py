@@ -29,6 +29,7 @@ from pathlib import Path
 
 import jinja2
 import yaml
+from checklib import report
 from jinja2.sandbox import SandboxedEnvironment
 
 LEG_DIR = Path(__file__).resolve().parent.parent / "templates" / "legislation"
@@ -312,17 +313,19 @@ def check_language(lang: str, data, clauses: list[dict], errors: list[str]) -> N
     ids = [c["id"] for c in clauses]
 
     # Title, enacting formula, part headings.
-    for key in ("title", "enacting_formula"):
-        block = data.get(key)
+    def check_styles(key: str, block: object) -> None:
         if not isinstance(block, dict):
             errors.append(f"{fname}: {key} must map both styles")
-            continue
+            return
         for style in STYLES:
             where = f"{fname}:{key}.{style}"
             if check_string(where, block.get(style), lang, style, errors):
                 _, err = render(block[style], full_numbers)
                 if err:
                     errors.append(f"{where}: does not render: {err}")
+
+    for key in ("title", "enacting_formula"):
+        check_styles(key, data.get(key))
     parts = data.get("parts")
     if not isinstance(parts, dict):
         errors.append(f"{fname}: parts must be a mapping")
@@ -330,16 +333,7 @@ def check_language(lang: str, data, clauses: list[dict], errors: list[str]) -> N
     for key in set(parts) - set(PARTS):
         errors.append(f"{fname}: unknown part {key!r}")
     for part in PARTS:
-        block = parts.get(part)
-        if not isinstance(block, dict):
-            errors.append(f"{fname}: parts.{part} must map both styles")
-            continue
-        for style in STYLES:
-            where = f"{fname}:parts.{part}.{style}"
-            if check_string(where, block.get(style), lang, style, errors):
-                _, err = render(block[style], full_numbers)
-                if err:
-                    errors.append(f"{where}: does not render: {err}")
+        check_styles(f"parts.{part}", parts.get(part))
 
     # Clauses.
     texts = data.get("clauses")
@@ -418,13 +412,8 @@ def main(argv: list[str]) -> int:
             errors.append(f"{path.name}: invalid YAML: {exc}")
             continue
         check_language(lang, data, clauses, errors)
-    for line in errors:
-        print(line)
-    if errors:
-        print(f"FAILED: {len(errors)} problem(s)")
-        return 1
-    print(f"OK: {len(clauses)} clauses in {', '.join(LANGS)}, styles {', '.join(STYLES)}")
-    return 0
+    return report(errors, f"OK: {len(clauses)} clauses in {', '.join(LANGS)}, "
+                          f"styles {', '.join(STYLES)}")
 
 
 if __name__ == "__main__":

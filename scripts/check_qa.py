@@ -16,6 +16,7 @@ from pathlib import Path
 
 import jinja2
 import yaml
+from checklib import report
 
 QA_DIR = Path(__file__).resolve().parent.parent / "templates" / "qa"
 LANGS = ("en", "fr", "es")
@@ -253,13 +254,7 @@ def main(argv: list[str]) -> int:
             errors.append(f"{path.name}: invalid YAML: {exc}")
             continue
         check_language(lang, texts, by_id, env, errors)
-    for line in errors:
-        print(line)
-    if errors:
-        print(f"FAILED: {len(errors)} problem(s)")
-        return 1
-    print(f"OK: {len(by_id)} entries in {', '.join(LANGS)}")
-    return 0
+    return report(errors, f"OK: {len(by_id)} entries in {', '.join(LANGS)}")
 
 
 if __name__ == "__main__":
