@@ -124,3 +124,13 @@ def test_drafting_notes_are_comments_not_body(packages, code, kind, lang) -> Non
 def test_blanks_are_highlighted(packages) -> None:
     highlighted = docx_highlighted(packages[SIGNATORY] / "en" / "instrument.docx")
     assert "[place]" in highlighted and "[date]" in highlighted and "[name]" in highlighted
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pdf_is_tagged_with_language_and_title(packages, lang) -> None:
+    import pikepdf
+
+    with pikepdf.open(packages[SIGNATORY] / lang / "steps.pdf") as pdf:
+        assert str(pdf.Root.Lang).startswith(lang)
+        assert bool(pdf.Root.MarkInfo.Marked)
+        assert str(pdf.docinfo["/Title"]).startswith(HEADERS[lang][1]["steps"])
