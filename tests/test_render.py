@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from docx import Document
@@ -24,7 +24,7 @@ HTML = """<html lang="en"><head><title>t</title></head><body>
 </body></html>"""
 META = DocxMeta(title="T", language="en-GB", header="Kenya & <Co> \"quoted\"",
                 page_label="Page {page} of {pages}",
-                generated=datetime(2026, 11, 25, 12, tzinfo=timezone.utc))
+                generated=datetime(2026, 11, 25, 12, tzinfo=UTC))
 
 
 def test_docx_styles_runs_comments_and_escaped_header() -> None:
