@@ -29,7 +29,7 @@ from pathlib import Path
 
 import jinja2
 import yaml
-from checklib import report
+from checklib import language_files, report
 from jinja2.sandbox import SandboxedEnvironment
 
 LEG_DIR = Path(__file__).resolve().parent.parent / "templates" / "legislation"
@@ -401,16 +401,7 @@ def main(argv: list[str]) -> int:
     except yaml.YAMLError as exc:
         print(f"FAILED: clauses.yaml: invalid YAML: {exc}")
         return 1
-    for lang in LANGS:
-        path = leg_dir / f"{lang}.yaml"
-        if not path.is_file():
-            errors.append(f"{path.name}: missing")
-            continue
-        try:
-            data = load(path)
-        except yaml.YAMLError as exc:
-            errors.append(f"{path.name}: invalid YAML: {exc}")
-            continue
+    for lang, data in language_files(leg_dir, LANGS, load, errors):
         check_language(lang, data, clauses, errors)
     return report(errors, f"OK: {len(clauses)} clauses in {', '.join(LANGS)}, "
                           f"styles {', '.join(STYLES)}")

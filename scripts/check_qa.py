@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 import yaml
-from checklib import report
+from checklib import language_files, report
 
 QA_DIR = Path(__file__).resolve().parent.parent / "templates" / "qa"
 LANGS = ("en", "fr", "es")
@@ -243,16 +243,7 @@ def main(argv: list[str]) -> int:
         return 1
     by_id = check_entries(entries, errors)
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    for lang in LANGS:
-        path = qa_dir / f"{lang}.yaml"
-        if not path.is_file():
-            errors.append(f"{path.name}: missing")
-            continue
-        try:
-            texts = load(path)
-        except yaml.YAMLError as exc:
-            errors.append(f"{path.name}: invalid YAML: {exc}")
-            continue
+    for lang, texts in language_files(qa_dir, LANGS, load, errors):
         check_language(lang, texts, by_id, env, errors)
     return report(errors, f"OK: {len(by_id)} entries in {', '.join(LANGS)}")
 

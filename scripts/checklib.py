@@ -2,6 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+def language_files(
+    folder: Path, langs: Sequence[str], load: Callable[[Path], Any], errors: list[str]
+) -> Iterator[tuple[str, Any]]:
+    """(lang, parsed) for each `<lang>.yaml` in `folder`; problems go to `errors`."""
+    for lang in langs:
+        path = folder / f"{lang}.yaml"
+        if not path.is_file():
+            errors.append(f"{path.name}: missing")
+            continue
+        try:
+            yield lang, load(path)
+        except yaml.YAMLError as exc:
+            errors.append(f"{path.name}: invalid YAML: {exc}")
+
 
 def report(errors: list[str], ok_message: str) -> int:
     """Print the problems (or the OK line) and return the exit code."""
