@@ -8,7 +8,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -48,10 +48,6 @@ class Fact:
     value: str
     source: str | None = None
     as_of: str | None = None
-
-    @property
-    def known(self) -> bool:
-        return self.value != "unknown"
 
 
 @dataclass(frozen=True)
@@ -317,8 +313,3 @@ def _suggest(key: str, states: Sequence[State]) -> str:
     if not picks:
         return "; give an ISO code (e.g. KEN) or a name (see `ccmkit states list`)"
     return "; did you mean " + ", ".join(picks) + "?"
-
-
-def with_membership(state: State, membership: Membership) -> State:
-    """A copy of `state` with another membership (for tests and what-if packages)."""
-    return replace(state, membership=membership)

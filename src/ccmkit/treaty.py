@@ -19,7 +19,6 @@ ENTRY_INTO_FORCE = date(2010, 8, 1)  # Art. 17(1)
 INITIAL_REPORT_DAYS = 180  # Art. 7(1)
 STOCKPILE_YEARS = 8  # Art. 3(2)
 CLEARANCE_YEARS = 10  # Art. 4(1)(a)
-CONSENT_AFTER_SIGNATURE: tuple[Route, ...] = ("ratification", "acceptance", "approval")
 
 
 def route_for(status: Status, preferred: Route | None = None) -> Route:

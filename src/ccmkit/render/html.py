@@ -8,7 +8,6 @@ must complete), aside.note (drafting note: a Word comment in DOCX, omitted in PD
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -156,24 +155,3 @@ def to_tree(markup: str, language: Language) -> etree._Element:
 def to_string(root: etree._Element) -> str:
     """Serialise a tree back to an HTML document."""
     return "<!DOCTYPE html>\n" + lxml_html.tostring(root, encoding="unicode")
-
-
-def text_of(root: etree._Element, skip: Sequence[str] = ("aside", "style", "head")) -> str:
-    """Visible text of the body, without drafting notes (for comparisons and tests)."""
-    body = root.find("body")
-    parts: list[str] = []
-
-    def walk(node: etree._Element) -> None:
-        if not isinstance(node.tag, str) or node.tag in skip:
-            if node.tail:
-                parts.append(node.tail)
-            return
-        if node.text:
-            parts.append(node.text)
-        for child in node:
-            walk(child)
-        if node.tail:
-            parts.append(node.tail)
-
-    walk(body if body is not None else root)
-    return " ".join("".join(parts).split())
