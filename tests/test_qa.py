@@ -95,3 +95,12 @@ def test_rendered_qa_has_a_note_per_entry(tmp_path, registry) -> None:
     assert notes[0].startswith("Placée en tête")
     text = docx_text(path)
     assert "1. " in text and "posture de défense et de sécurité" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_no_state_is_named(registry, lang) -> None:
+    """Neutral tone: the library never names (or criticises) a State."""
+    blob = " ".join(" ".join(str(v) for v in entry.values()) for entry in TEXTS[lang].values())
+    named = {s.names[lang].short for s in registry.states
+             if re.search(rf"\b{re.escape(s.names[lang].short)}\b", blob)}
+    assert not named
