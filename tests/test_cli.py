@@ -112,6 +112,7 @@ def test_states_list_outside_csv() -> None:
     assert lines[0].startswith("iso3,iso2,name,status")
     assert len(lines) == 1 + 85
     assert any(line.startswith("LTU,") and ",withdrawn," in line for line in lines)
+    assert lines[0].endswith(",status_as_of") and lines[1].endswith(",2025-09")
 
 
 def test_states_list_table_says_as_of() -> None:

@@ -40,9 +40,10 @@ def render_rows(rows: list[dict[str, str]], fmt: str, as_of: str) -> str:
                           ensure_ascii=False) + "\n"
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=LIST_COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(out, fieldnames=[*LIST_COLUMNS, "status_as_of"],
+                                lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({**row, "status_as_of": as_of} for row in rows)
         return out.getvalue()
     shown = ("iso3", "name", "status", "signature_date", "region", "subregion", "languages")
     widths = {c: max([len(c), *(len(r[c]) for r in rows)]) for c in shown}
