@@ -22,14 +22,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ccmkit import __version__
 from ccmkit.documents.subject import Options, Subject, format_as_of
 from ccmkit.errors import CcmkitError
 from ccmkit.package import resolve_languages
 from ccmkit.paths import DATA_DIR, locales_dir, templates_dir
-from ccmkit.profile import Profile, check_profile_state, profile_from_mapping
+from ccmkit.profile import Profile, check_profile_state, profile_from_mapping, read_profile
 from ccmkit.states import Registry, load_registry
 
 CSV_LIST_COLUMNS = ("barriers", "languages")
@@ -120,16 +118,6 @@ def csv_row_profile(row: dict[str, str], where: str) -> dict[str, Any]:
     return out
 
 
-def load_profile_mapping(path: Path) -> dict[str, Any]:
-    """A profile file as a raw mapping (validated later, with the CSV row merged)."""
-    from ccmkit.profile import load_profile
-
-    load_profile(path)  # validates, with the file's own error messages
-    from ccmkit.profile import _Loader
-
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
-
-
 def plan(
     registry: Registry,
     codes: Sequence[tuple[str, dict[str, str]]],
@@ -151,15 +139,21 @@ def plan(
         error = ""
         if profiles and (profiles / f"{state.iso3}.yaml").is_file():
             path = profiles / f"{state.iso3}.yaml"
+            where.append(str(path))
             try:
-                raw = load_profile_mapping(path)
+                raw = read_profile(path)
             except CcmkitError as exc:
                 error = str(exc)
-            where.append(str(path))
-        if row:
+        if row and isinstance(raw, dict):
             raw = {**raw, **csv_row_profile(row, f"batch list {source_name}")}
             where.append(f"{source_name} ({state.iso3})")
-        state_languages = tuple(raw.get("languages") or state.languages)
+        state_languages = state.languages
+        if not error:
+            try:  # validated here so the plan is right; the worker gets the raw mapping
+                profile = profile_from_mapping(raw, "; ".join(where) or state.iso3)
+                state_languages = profile.languages or state.languages
+            except CcmkitError as exc:
+                error = str(exc)
         langs = tuple(resolve_languages(languages, state_languages, also))
         job = Job(state.iso3, state.un_name, state.status, langs, tuple(kinds), tuple(formats),
                   options, raw, "; ".join(where), error=error)

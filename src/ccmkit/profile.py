@@ -163,8 +163,8 @@ SPEC: dict[str, Callable] = {
 }
 
 
-def load_profile(path: Path) -> Profile:
-    """Read and validate a profile YAML file; errors name the file, key and expectation."""
+def read_profile(path: Path) -> Any:
+    """Parse a profile YAML file (not yet validated); syntax errors name the file and line."""
     where = str(path)
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
@@ -177,9 +177,12 @@ def load_profile(path: Path) -> Profile:
         raise CcmkitError(f"{where}{line}: {problem}; fix the YAML syntax") from None
     except UnicodeDecodeError:
         raise CcmkitError(f"{where}: not UTF-8 text; save the profile as UTF-8") from None
-    if raw is None:
-        raw = {}
-    return profile_from_mapping(raw, where, path)
+    return {} if raw is None else raw
+
+
+def load_profile(path: Path) -> Profile:
+    """Read and validate a profile YAML file; errors name the file, key and expectation."""
+    return profile_from_mapping(read_profile(path), str(path), path)
 
 
 def profile_from_mapping(raw: Any, where: str, path: Path | None = None) -> Profile:
