@@ -29,7 +29,7 @@ from pathlib import Path
 
 import jinja2
 import yaml
-from checklib import language_files, report
+from checklib import language_files, report, text_problems
 from jinja2.sandbox import SandboxedEnvironment
 
 LEG_DIR = Path(__file__).resolve().parent.parent / "templates" / "legislation"
@@ -235,13 +235,7 @@ def check_string(where: str, text, lang: str, style: str | None,
     if not isinstance(text, str) or not text.strip():
         errors.append(f"{where}: missing or empty string")
         return False
-    for ch in "<>&":
-        if ch in text:
-            errors.append(f"{where}: contains {ch!r}")
-    if "\u2019" in text or "\u2018" in text:
-        errors.append(f"{where}: use straight apostrophes")
-    if "\u00a0" in text or "\u202f" in text:
-        errors.append(f"{where}: use ordinary spaces (non-breaking ones are added later)")
+    text_problems(where, text, errors)
     if "\n" in text.strip():
         errors.append(f"{where}: must be a single line")
     for match in LITERAL_RE.finditer(text):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 import yaml
-from checklib import language_files, report
+from checklib import language_files, report, text_problems
 
 QA_DIR = Path(__file__).resolve().parent.parent / "templates" / "qa"
 LANGS = ("en", "fr", "es")
@@ -215,13 +215,7 @@ def check_language(lang: str, texts, by_id: dict[str, dict],
             if not value:
                 continue
             spot = f"{where}.{key}"
-            for ch in "<>&":
-                if ch in value:
-                    errors.append(f"{spot}: contains {ch!r}")
-            if "\u2019" in value or "\u2018" in value:
-                errors.append(f"{spot}: use straight apostrophes")
-            if "\u00a0" in value or "\u202f" in value:
-                errors.append(f"{spot}: use ordinary spaces (non-breaking added later)")
+            text_problems(spot, value, errors)
             for email in EMAIL_RE.findall(value):
                 if email not in ALLOWED_EMAILS:
                     errors.append(f"{spot}: address {email} is not in the reference")

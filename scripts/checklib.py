@@ -24,6 +24,17 @@ def language_files(
             errors.append(f"{path.name}: invalid YAML: {exc}")
 
 
+def text_problems(where: str, text: str, errors: list[str]) -> None:
+    """Characters content texts must not contain (they are templates rendered to HTML)."""
+    for ch in "<>&":
+        if ch in text:
+            errors.append(f"{where}: contains {ch!r}")
+    if "\u2019" in text or "\u2018" in text:
+        errors.append(f"{where}: use straight apostrophes")
+    if "\u00a0" in text or "\u202f" in text:
+        errors.append(f"{where}: use ordinary spaces (non-breaking ones are added later)")
+
+
 def report(errors: list[str], ok_message: str) -> int:
     """Print the problems (or the OK line) and return the exit code."""
     for line in errors:
