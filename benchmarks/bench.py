@@ -18,12 +18,12 @@ import time
 from datetime import date
 from pathlib import Path
 
+from ccmkit.data.states import load_registry
 from ccmkit.documents import DOCUMENTS
 from ccmkit.documents.subject import Options, Subject
 from ccmkit.languages import get_language
 from ccmkit.package import render_document
 from ccmkit.render.html import make_environment, render_html, to_string, to_tree
-from ccmkit.states import load_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -48,8 +48,8 @@ def floor(subject: Subject, lang: str) -> float:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from ccmkit.paths import templates_dir
     from ccmkit.render.pdf import page_css
+    from ccmkit.resources import templates_dir
 
     fonts = FontConfiguration()
     css = CSS(filename=str(templates_dir() / "style.css"), font_config=fonts)

@@ -32,7 +32,7 @@ import yaml
 from checklib import language_files, report, text_problems
 from jinja2.sandbox import SandboxedEnvironment
 
-LEG_DIR = Path(__file__).resolve().parent.parent / "templates" / "legislation"
+LEG_DIR = Path(__file__).resolve().parent.parent / "src" / "ccmkit" / "templates" / "legislation"
 LANGS = ("en", "fr", "es")
 STYLES = ("common-law", "civil-law")
 VARIANTS = ("minimal", "full")

@@ -18,7 +18,7 @@ import jinja2
 import yaml
 from checklib import language_files, report, text_problems
 
-QA_DIR = Path(__file__).resolve().parent.parent / "templates" / "qa"
+QA_DIR = Path(__file__).resolve().parent.parent / "src" / "ccmkit" / "templates" / "qa"
 LANGS = ("en", "fr", "es")
 MIN_ENTRIES = 24
 MIN_WORDS, MAX_WORDS = 60, 200

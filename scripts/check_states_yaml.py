@@ -24,9 +24,9 @@ import yaml
 from babel.core import get_global
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_YAML = ROOT / "src" / "ccmkit" / "data" / "states.yaml"
+DEFAULT_YAML = ROOT / "src" / "ccmkit" / "data" / "shipped" / "states.yaml"
 # The status table shipped beside states.yaml; fall back to the shared reference copy.
-_CSV_CANDIDATES = [ROOT / "src" / "ccmkit" / "data" / "ccm-status.csv",
+_CSV_CANDIDATES = [ROOT / "src" / "ccmkit" / "data" / "shipped" / "ccm-status.csv",
                    Path("/work/shared/reference/ccm-status.csv")]
 DEFAULT_CSV = next((p for p in _CSV_CANDIDATES if p.exists()), _CSV_CANDIDATES[0])
 

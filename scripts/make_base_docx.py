@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 FONT = "Times New Roman"
-OUT = Path(__file__).resolve().parents[1] / "templates" / "base.docx"
+OUT = Path(__file__).resolve().parents[1] / "src" / "ccmkit" / "templates" / "base.docx"
 
 
 def para_style(doc, name, base="Normal", size=12, bold=False, italic=False, align=None,

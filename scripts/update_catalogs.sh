@@ -3,6 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYBABEL=${PYBABEL:-.venv/bin/pybabel}
-"$PYBABEL" extract -F babel.cfg --no-location --sort-output --omit-header -k _ -o locales/ccmkit.pot .
-"$PYBABEL" update -i locales/ccmkit.pot -d locales -D ccmkit --no-fuzzy-matching --ignore-obsolete
-"$PYBABEL" compile -d locales -D ccmkit --statistics
+"$PYBABEL" extract -F babel.cfg --no-location --sort-output --omit-header -k _ -k N_ -o src/ccmkit/locales/ccmkit.pot .
+"$PYBABEL" update -i src/ccmkit/locales/ccmkit.pot -d src/ccmkit/locales -D ccmkit --no-fuzzy-matching --ignore-obsolete
+"$PYBABEL" compile -d src/ccmkit/locales -D ccmkit --statistics

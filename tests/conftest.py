@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from ccmkit.cli import cli
+from ccmkit.data.profile import Profile
+from ccmkit.data.states import Registry, load_registry
 from ccmkit.documents.subject import Options, Subject
-from ccmkit.profile import Profile
-from ccmkit.states import Registry, load_registry
 
 GENERATED = date(2026, 11, 25)
 # a signatory (ratification) and a State that has not signed (accession)

@@ -10,10 +10,10 @@ from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ccmkit.data.profile import Profile, Signatory, profile_from_mapping
+from ccmkit.data.states import load_registry
 from ccmkit.errors import CcmkitError
 from ccmkit.package import render_document
-from ccmkit.profile import Profile, Signatory, profile_from_mapping
-from ccmkit.states import load_registry
 from tests.conftest import make_subject
 
 REGISTRY = load_registry()

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from ccmkit.data.profile import Profile, Signatory
 from ccmkit.package import render_document
-from ccmkit.profile import Profile, Signatory
 from tests.conftest import make_subject
 from tests.readers import docx_comments, docx_text
 

@@ -10,11 +10,11 @@ import pytest
 import yaml
 from docx import Document
 
+from ccmkit.data.profile import Profile
+from ccmkit.data.states import Fact
 from ccmkit.documents.legislation import build, choose_style, choose_variant
 from ccmkit.package import render_document
-from ccmkit.paths import templates_dir
-from ccmkit.profile import Profile
-from ccmkit.states import Fact
+from ccmkit.resources import templates_dir
 from tests.conftest import make_subject
 
 CLAUSES = yaml.safe_load((templates_dir() / "legislation/clauses.yaml").read_text("utf-8"))

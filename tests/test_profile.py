@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from ccmkit.data.profile import load_profile
 from ccmkit.errors import CcmkitError
-from ccmkit.profile import load_profile
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

@@ -7,11 +7,11 @@ import re
 import pytest
 import yaml
 
+from ccmkit.data.profile import BARRIERS, Profile
+from ccmkit.data.states import Fact
 from ccmkit.documents.qa import build, select_entries
 from ccmkit.package import render_document
-from ccmkit.paths import templates_dir
-from ccmkit.profile import BARRIERS, Profile
-from ccmkit.states import Fact
+from ccmkit.resources import templates_dir
 from tests.conftest import make_subject
 from tests.readers import docx_comments, docx_text
 

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
+from ccmkit.data.profile import Profile
+from ccmkit.data.states import Fact
 from ccmkit.package import render_document
-from ccmkit.profile import Profile
-from ccmkit.states import Fact
 from tests.conftest import make_subject
 from tests.readers import docx_text
 

@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from ccmkit import __version__
+from ccmkit.data.profile import Profile, check_profile_state, profile_from_mapping, read_profile
+from ccmkit.data.states import Registry, load_registry
 from ccmkit.documents.subject import Options, Subject, format_as_of
 from ccmkit.errors import CcmkitError
 from ccmkit.package import resolve_languages
-from ccmkit.paths import DATA_DIR, locales_dir, templates_dir
-from ccmkit.profile import Profile, check_profile_state, profile_from_mapping, read_profile
-from ccmkit.states import Registry, load_registry
+from ccmkit.resources import locales_dir, shipped_data_dir, templates_dir
 
 CSV_LIST_COLUMNS = ("barriers", "languages")
 CSV_FACT_COLUMNS = ("stockpiles", "contamination", "legal_tradition", "mine_ban_treaty")
@@ -176,7 +176,7 @@ def fingerprint(job: Job, registry: Registry) -> str:
     digest = hashlib.sha256()
     parts = [
         __version__,
-        _tree_digest(str(DATA_DIR)),
+        _tree_digest(str(shipped_data_dir())),
         _tree_digest(str(templates_dir())),
         _tree_digest(str(locales_dir())),
         registry.status.path.read_bytes().hex(),

@@ -8,7 +8,7 @@ from functools import cache
 from babel.support import NullTranslations, Translations
 
 from ccmkit.errors import CcmkitError
-from ccmkit.paths import locales_dir
+from ccmkit.resources import locales_dir
 
 DOMAIN = "ccmkit"
 
@@ -23,6 +23,11 @@ def translations(lang: str) -> gettext.NullTranslations:
         raise CcmkitError(f"no compiled catalog for {lang!r} in {locales_dir()}; "
                           "run scripts/update_catalogs.sh")
     return found
+
+
+def N_(message: str) -> str:
+    """Mark `message` for extraction; it is translated later, with the document's language."""
+    return message
 
 
 def gettext_for(lang: str):

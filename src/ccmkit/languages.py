@@ -11,7 +11,7 @@ import yaml
 from babel.dates import format_date, format_skeleton
 
 from ccmkit.errors import CcmkitError
-from ccmkit.paths import DATA_DIR
+from ccmkit.resources import shipped_data_dir
 
 NBSP = "\u00a0"
 
@@ -54,7 +54,7 @@ class Language:
 @cache
 def registry() -> dict[str, Language]:
     """All supported languages by code, from data/languages.yaml."""
-    raw = yaml.safe_load((DATA_DIR / "languages.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((shipped_data_dir() / "languages.yaml").read_text(encoding="utf-8"))
     return {
         code: Language(
             code=code,

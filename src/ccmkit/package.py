@@ -22,11 +22,12 @@ from ccmkit import __version__
 from ccmkit.documents import DOCUMENTS
 from ccmkit.documents.subject import Subject
 from ccmkit.errors import CcmkitError
-from ccmkit.i18n import gettext_for
+from ccmkit.i18n import N_, gettext_for
 from ccmkit.languages import get_language
 from ccmkit.render.html import make_environment, render_html, to_string, to_tree
+from ccmkit.vocab import FORMATS
 
-FORMATS = ("docx", "pdf")
+PAGE_LABEL = N_("Page {page} of {pages}")
 
 
 def resolve_languages(
@@ -73,7 +74,7 @@ def render_files(
     from ccmkit.render.pdf import page_css, write_pdf
 
     language = get_language(lang)
-    page_label = gettext_for(lang)("Page {page} of {pages}")
+    page_label = gettext_for(lang)(PAGE_LABEL)
     env = make_environment(lang, template_dir)
     full = {**context, "doc_title": title, "page_css": Markup(page_css(page_label, header))}
     root = to_tree(render_html(env, template, full), language)

@@ -8,7 +8,7 @@ import json
 from dataclasses import asdict
 from datetime import date
 
-from ccmkit.states import Registry, State
+from ccmkit.data.states import Registry, State
 from ccmkit.treaty import route_for, timeline
 
 LIST_COLUMNS = ("iso3", "iso2", "name", "status", "signature_date", "deposit_date", "region",

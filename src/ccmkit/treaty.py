@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
-from typing import Literal
 
-Status = Literal["state_party", "signatory", "not_signed", "withdrawn"]
-Route = Literal["ratification", "acceptance", "approval", "accession"]
+from ccmkit.vocab import Route, Status
 
 ADOPTION_DATE = date(2008, 5, 30)  # Dublin Diplomatic Conference
 OPENED_FOR_SIGNATURE = date(2008, 12, 3)  # Oslo (Art. 15)

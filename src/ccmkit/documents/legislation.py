@@ -9,9 +9,10 @@ from ccmkit.documents.library import load_yaml, matches, state_facts
 from ccmkit.documents.subject import Subject, common_context
 from ccmkit.errors import CcmkitError
 from ccmkit.i18n import gettext_for
+from ccmkit.vocab import DRAFTING_STYLES, LEGISLATION_VARIANTS
 
-STYLES = ("common-law", "civil-law")
-VARIANTS = ("minimal", "full")
+STYLES = DRAFTING_STYLES
+VARIANTS = LEGISLATION_VARIANTS
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from ccmkit.errors import CcmkitError
-from ccmkit.paths import templates_dir
+from ccmkit.resources import templates_dir
 
 
 def library_file(relpath: str, template_dir: Path | None = None) -> Path:

@@ -8,7 +8,7 @@ from typing import Any
 from ccmkit.documents.library import load_yaml, matches, state_facts
 from ccmkit.documents.subject import Subject, common_context
 from ccmkit.i18n import gettext_for
-from ccmkit.profile import BARRIERS
+from ccmkit.vocab import BARRIERS
 
 
 @dataclass(frozen=True)

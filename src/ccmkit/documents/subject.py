@@ -9,11 +9,11 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ccmkit.data.profile import Profile
+from ccmkit.data.states import Registry, State
 from ccmkit.i18n import gettext_for
 from ccmkit.languages import get_language
-from ccmkit.profile import Profile
 from ccmkit.render.html import blank
-from ccmkit.states import Registry, State
 from ccmkit.treaty import ADOPTION_DATE, Route, Timeline, route_for, timeline
 
 

@@ -25,7 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from ccmkit.errors import CcmkitError
-from ccmkit.paths import templates_dir
+from ccmkit.resources import templates_dir
 
 TAG_STYLES = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3",
               "p": "Body Text"}

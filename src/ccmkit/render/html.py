@@ -34,7 +34,7 @@ from markupsafe import Markup
 from ccmkit.errors import CcmkitError
 from ccmkit.i18n import translations
 from ccmkit.languages import Language, get_language
-from ccmkit.paths import templates_dir
+from ccmkit.resources import templates_dir
 
 
 def blank(label: str) -> Markup:

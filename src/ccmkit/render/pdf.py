@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from ccmkit.paths import templates_dir
+from ccmkit.resources import templates_dir
 
 PDF_VARIANT = "pdf/ua-1"
 _EPOCH_FROM_USER = "SOURCE_DATE_EPOCH" in os.environ

@@ -17,10 +17,10 @@ import pycountry
 import yaml
 
 from ccmkit.errors import CcmkitError
-from ccmkit.paths import DATA_DIR
-from ccmkit.treaty import Status, entry_into_force
+from ccmkit.resources import shipped_data_dir
+from ccmkit.treaty import entry_into_force
+from ccmkit.vocab import STATUSES, Status
 
-STATUSES: tuple[Status, ...] = ("state_party", "signatory", "not_signed", "withdrawn")
 STATUS_COLUMNS = (
     "un_name", "status", "route", "signature_date", "deposit_date", "effective_date", "source",
 )
@@ -138,8 +138,9 @@ def load_status(path: Path | None = None, as_of: str | None = None) -> StatusTab
     if path is None and env:
         path = Path(env)
     if path is None:
-        meta = yaml.safe_load((DATA_DIR / "ccm-status.meta.yaml").read_text(encoding="utf-8"))
-        return _read_status(DATA_DIR / "ccm-status.csv", as_of or str(meta["as_of"]))
+        meta_file = shipped_data_dir() / "ccm-status.meta.yaml"
+        meta = yaml.safe_load(meta_file.read_text(encoding="utf-8"))
+        return _read_status(shipped_data_dir() / "ccm-status.csv", as_of or str(meta["as_of"]))
     if not path.is_file():
         raise CcmkitError(f"status file {path} not found: give an existing CSV file")
     if as_of is None:
@@ -180,7 +181,7 @@ def _read_status(path: Path, as_of: str) -> StatusTable:
 
 @cache
 def _records() -> tuple[dict, ...]:
-    text = (DATA_DIR / "states.yaml").read_text(encoding="utf-8")
+    text = (shipped_data_dir() / "states.yaml").read_text(encoding="utf-8")
     return tuple(yaml.safe_load(text))
 
 

@@ -12,13 +12,17 @@ import click
 
 from ccmkit.errors import CcmkitError
 from ccmkit.languages import registry as language_registry
-
-DOC_KINDS = ("instrument", "steps", "qa", "legislation")
-LANGS = tuple(language_registry())
-STATUS_CHOICES = ("state_party", "signatory", "not_signed", "withdrawn", "outside")
-BARRIER_CHOICES = (
-    "legal_technical", "defence_security", "regional_alignment", "awareness", "bandwidth",
+from ccmkit.vocab import (
+    BARRIERS,
+    DOC_KINDS,
+    DRAFTING_STYLES,
+    FORMATS,
+    LEGISLATION_VARIANTS,
+    SIGNATORY_ROUTES,
+    STATUS_SELECTORS,
 )
+
+LANGS = tuple(language_registry())
 
 
 class CcmkitGroup(click.Group):
@@ -54,7 +58,7 @@ def status_options(func: Callable) -> Callable:
 
 
 def _registry(status_file: Path | None, status_as_of: str | None):
-    from ccmkit.states import load_registry
+    from ccmkit.data.states import load_registry
 
     return load_registry(status_file, status_as_of)
 
@@ -71,22 +75,21 @@ def document_options(func: Callable) -> Callable:
         click.option("--lang", "langs", multiple=True, default=("auto",), show_default=True,
                      type=click.Choice(("auto", *LANGS)),
                      help="Language(s); auto = the State's package languages."),
-        click.option("--format", "formats", multiple=True, type=click.Choice(("docx", "pdf")),
+        click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
                      help="Format(s) [default: docx and pdf]."),
         click.option("--doc", "docs", multiple=True, type=click.Choice(DOC_KINDS),
                      help="Document(s) [default: all]."),
         click.option("--deposit-date", callback=_iso_date, metavar="YYYY-MM-DD",
                      help="Planned date of deposit: the notes then give calendar dates."),
-        click.option("--instrument", type=click.Choice(("ratification", "acceptance",
-                                                        "approval")),
+        click.option("--instrument", type=click.Choice(SIGNATORY_ROUTES),
                      help="For a signatory: the form of consent (default ratification)."),
         click.option("--provisional-application/--no-provisional-application", default=None,
                      help="Include the Article 18 declaration in the instrument."),
-        click.option("--barrier", "barriers", multiple=True, type=click.Choice(BARRIER_CHOICES),
+        click.option("--barrier", "barriers", multiple=True, type=click.Choice(BARRIERS),
                      help="Barrier(s) the Q&A answers first (overrides the profile)."),
-        click.option("--legislation", type=click.Choice(("minimal", "full")),
+        click.option("--legislation", type=click.Choice(LEGISLATION_VARIANTS),
                      help="Model law variant (default from stockpiles/contamination)."),
-        click.option("--drafting", type=click.Choice(("common-law", "civil-law")),
+        click.option("--drafting", type=click.Choice(DRAFTING_STYLES),
                      help="Drafting style of the model law (default from legal tradition)."),
         click.option("--date", "generated", callback=_iso_date, metavar="YYYY-MM-DD",
                      help="Generation date printed in the documents (default: today)."),
@@ -136,9 +139,9 @@ def make_options(params: dict[str, Any]):
 def package(state: str, profile: Path | None, status_file: Path | None,
             status_as_of: str | None, **params: Any) -> None:
     """Generate the package for one STATE (ISO code or name)."""
+    from ccmkit.data.profile import Profile, check_profile_state, load_profile
     from ccmkit.documents.subject import Subject
-    from ccmkit.package import FORMATS, build_package, resolve_languages
-    from ccmkit.profile import Profile, check_profile_state, load_profile
+    from ccmkit.package import build_package, resolve_languages
 
     registry = _registry(status_file, status_as_of)
     found = registry.find(state)
@@ -167,7 +170,7 @@ def states() -> None:
 
 
 @states.command("list")
-@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUS_CHOICES))
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUS_SELECTORS))
 @click.option("--region")
 @click.option("--subregion")
 @click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table",
@@ -207,7 +210,7 @@ def states_show(state: str, fmt: str, status_file: Path | None,
 def timeline(state: str, deposit_date: date, profile: Path | None, fmt: str,
              status_file: Path | None, status_as_of: str | None) -> None:
     """Entry into force and deadlines for STATE if it deposits on --deposit-date."""
-    from ccmkit.profile import Profile, load_profile
+    from ccmkit.data.profile import Profile, load_profile
     from ccmkit.report import show_timeline
 
     registry = _registry(status_file, status_as_of)
@@ -217,7 +220,7 @@ def timeline(state: str, deposit_date: date, profile: Path | None, fmt: str,
 
 
 @cli.command()
-@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUS_CHOICES),
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUS_SELECTORS),
               help="Select by status [default: outside = every State not party].")
 @click.option("--region", help="Select by UN M49 region (e.g. Africa).")
 @click.option("--subregion", help="Select by M49 sub-region or intermediate region.")
@@ -248,7 +251,6 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
     import os
 
     from ccmkit import batch as batching
-    from ccmkit.package import FORMATS
 
     registry = _registry(status_file, status_as_of)
     if from_csv:

@@ -11,12 +11,11 @@ from typing import Any
 
 import yaml
 
+from ccmkit.data.states import CONTEXT_KEYS, Fact, State
 from ccmkit.errors import CcmkitError
-from ccmkit.states import CONTEXT_KEYS, Fact, State
+from ccmkit.vocab import BARRIERS, ROUTES, SIGNATORY_TITLES
 
-BARRIERS = ("legal_technical", "defence_security", "regional_alignment", "awareness", "bandwidth")
-SIGNATORY_TITLES = ("minister_for_foreign_affairs", "head_of_state", "head_of_government")
-INSTRUMENTS = ("ratification", "acceptance", "approval", "accession")
+INSTRUMENTS = ROUTES
 FACT_VALUES = {
     "mine_ban_treaty": ("yes", "no", "unknown"),
     "stockpiles": ("yes", "no", "unknown"),
@@ -195,7 +194,7 @@ def check_profile_state(profile: Profile, state: State) -> None:
     """A profile that names a State must be used for that State."""
     if profile.state is None:
         return
-    from ccmkit.states import normalise
+    from ccmkit.data.states import normalise
 
     if normalise(profile.state) not in {normalise(state.iso3), normalise(state.iso2)}:
         raise CcmkitError(

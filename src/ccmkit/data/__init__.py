@@ -1,0 +1,1 @@
+"""The data layer: States, Convention status, facts, groupings, profiles."""

@@ -1,0 +1,76 @@
+"""Every controlled vocabulary of ccmkit, once. Schemas, the CLI, the web and tests import these.
+
+Each vocabulary is a ``Literal`` type (for mypy and pydantic) and the tuple of its values (for
+Click choices and loops); ``values_of`` keeps the two from drifting apart.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+
+def values_of(literal: object) -> tuple[str, ...]:
+    """The values of a ``Literal`` type, in declaration order."""
+    return tuple(get_args(literal))
+
+
+# Convention status (status table) and the routes to be bound (Art. 16).
+Status = Literal["state_party", "signatory", "not_signed", "withdrawn"]
+STATUSES = values_of(Status)
+OUTSIDE = "outside"  # selector: every State that is not a State Party
+STATUS_SELECTORS = (*STATUSES, OUTSIDE)
+Route = Literal["ratification", "acceptance", "approval", "accession"]
+ROUTES = values_of(Route)
+SignatoryRoute = Literal["ratification", "acceptance", "approval"]
+SIGNATORY_ROUTES = values_of(SignatoryRoute)
+
+# The five barrier categories of the 2025-2026 universalization work plan (internal only).
+Barrier = Literal[
+    "legal_technical", "defence_security", "regional_alignment", "awareness", "bandwidth"
+]
+BARRIERS = values_of(Barrier)
+
+# Facts about a State (observations with sources).
+FactName = Literal[
+    "stockpiles", "contamination", "producer", "used", "mine_ban_treaty", "unga_vote",
+    "legal_tradition", "official_languages", "stated_position", "ccm_withdrawal_effective",
+]
+FACT_NAMES = values_of(FactName)
+# The canonical first token of a yes/no-type fact's value.
+Token = Literal["yes", "no", "unknown", "unconfirmed", "abstain", "absent"]
+TOKENS = values_of(Token)
+LegalTradition = Literal["common_law", "civil_law", "mixed", "in_transition", "unknown"]
+LEGAL_TRADITIONS = values_of(LegalTradition)
+
+# Outgoing documents, formats, variants.
+DocKind = Literal["instrument", "steps", "qa", "legislation"]
+DOC_KINDS = values_of(DocKind)
+Format = Literal["docx", "pdf"]
+FORMATS = values_of(Format)
+Legislation = Literal["minimal", "full"]
+LEGISLATION_VARIANTS = values_of(Legislation)
+QaLength = Literal["basic", "full"]
+QA_LENGTHS = values_of(QaLength)
+Drafting = Literal["common-law", "civil-law"]
+DRAFTING_STYLES = values_of(Drafting)
+SignatoryTitle = Literal["minister_for_foreign_affairs", "head_of_state", "head_of_government"]
+SIGNATORY_TITLES = values_of(SignatoryTitle)
+
+# Internal workbench outputs.
+InternalKind = Literal["brief", "targets", "barrier_map", "messaging"]
+INTERNAL_KINDS = values_of(InternalKind)
+
+# Outreach follow-up log.
+Stage = Literal["contacted", "meeting-held", "next-step-agreed"]
+STAGES = values_of(Stage)
+Channel = Literal["geneva", "capital", "regional", "other"]
+CHANNELS = values_of(Channel)
+Role = Literal["editor", "viewer"]
+ROLES = values_of(Role)
+
+# Groupings used for regional outreach (membership in data/shipped/groupings.yaml).
+Grouping = Literal[
+    "ASEAN", "CARICOM", "AU", "AMU", "CEN-SAD", "COMESA", "EAC", "ECCAS", "ECOWAS", "IGAD",
+    "SADC", "PIF", "LAS",
+]
+GROUPINGS = values_of(Grouping)
