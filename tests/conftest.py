@@ -15,6 +15,14 @@ from ccmkit.data.states import Registry, load_registry
 from ccmkit.documents.subject import Options, Subject
 
 GENERATED = date(2026, 11, 25)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Never read the developer's own data folder: point ccmkit at an empty one."""
+    import os
+    import tempfile
+
+    os.environ.setdefault("CCMKIT_DATA_DIR", tempfile.mkdtemp(prefix="ccmkit-empty-data-"))
 # a signatory (ratification) and a State that has not signed (accession)
 SIGNATORY, NON_SIGNATORY = "KEN", "ARG"
 
@@ -30,6 +38,14 @@ def make_subject(registry: Registry, code: str, profile: Profile | None = None,
     state = profile.apply(registry.find(code))
     options.setdefault("generated", GENERATED)
     return Subject(state, registry, profile, Options(**options))
+
+
+def with_facts(facts: dict | None = None, **keys) -> Profile:
+    """A profile giving `facts` (validated as a profile file would be)."""
+    from ccmkit.data.profile import profile_from_mapping
+
+    raw = {**keys, **({"facts": facts} if facts else {})}
+    return profile_from_mapping(raw, "test profile")
 
 
 def run_cli(*args: str, env: dict | None = None):

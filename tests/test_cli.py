@@ -92,7 +92,7 @@ def test_package_contract(tmp_path) -> None:
     assert data["dates"] == {
         "deposit": "2027-03-15", "entry_into_force": "2027-09-01",
         "initial_report_due": "2028-02-28", "stockpile_destruction_due": "2035-09-01",
-        "clearance_due": "2037-09-01",
+        # no clearance deadline: Kenya is not in the Mine Action Review 2019 list
     }
     assert sorted(p.name for p in (tmp_path / "KEN").rglob("*") if p.is_file()) == [
         "instrument.docx", "manifest.json"]
@@ -144,7 +144,8 @@ def test_python_dash_m_and_help() -> None:
 
 def test_status_file_env(tmp_path) -> None:
     status = tmp_path / "s.csv"
-    status.write_text("un_name,status,route,signature_date,deposit_date,effective_date,source\n"
-                      "Kenya,state_party,ratification,,2026-10-01,,test\n", encoding="utf-8")
+    status.write_text("iso3,status,route,signature_date,deposit_date,effective_date,source\n"
+                      "KEN,state_party,ratification,,2026-10-01,,test\n", encoding="utf-8")
+    (tmp_path / "s.meta.yaml").write_text("as_of: 2026-11-01\n", encoding="utf-8")
     result = ccmkit("states", "show", "KEN", env={"CCMKIT_STATUS_FILE": str(status)})
     assert "status: state_party" in result.stdout

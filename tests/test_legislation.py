@@ -10,19 +10,16 @@ import pytest
 import yaml
 from docx import Document
 
-from ccmkit.data.profile import Profile
-from ccmkit.data.states import Fact
 from ccmkit.documents.legislation import build, choose_style, choose_variant
 from ccmkit.package import render_document
 from ccmkit.resources import templates_dir
-from tests.conftest import make_subject
+from tests.conftest import make_subject, with_facts
 
 CLAUSES = yaml.safe_load((templates_dir() / "legislation/clauses.yaml").read_text("utf-8"))
-CLEAN = Profile(facts={"stockpiles": Fact("no", "t", "2026"), "contamination": Fact("no", "t",
-                                                                                     "2026")})
-STOCKS = Profile(facts={"stockpiles": Fact("yes", "t", "2026"),
-                        "contamination": Fact("no", "t", "2026"),
-                        "legal_tradition": Fact("civil_law", "t", "2026")})
+CLEAN = with_facts({"stockpiles": "no", "contamination": "no"})
+STOCKS = with_facts({"stockpiles": "yes",
+                        "contamination": "no",
+                        "legal_tradition": "civil_law"})
 
 
 def ids(context) -> list[str]:
@@ -43,7 +40,7 @@ def test_variant_follows_the_profile_and_the_option(registry) -> None:
 
 def test_style_follows_legal_tradition_and_option(registry) -> None:
     assert choose_style(make_subject(registry, "KEN", STOCKS), "en").value == "civil-law"
-    common = Profile(facts={"legal_tradition": Fact("common_law", "t", "2026")})
+    common = with_facts({"legal_tradition": "common_law"})
     assert choose_style(make_subject(registry, "HTI", common), "fr").value == "common-law"
     assert choose_style(make_subject(registry, "HTI"), "fr").value == "civil-law"  # default
     unknown = choose_style(make_subject(registry, "KEN"), "en")

@@ -32,10 +32,11 @@ def test_profile_merges_facts_and_languages(tmp_path, registry) -> None:
     assert state.languages == ("fr", "en")
     assert profile.planned_deposit_date == date(2027, 5, 2)
     assert state.fact("stockpiles").value == "no"
-    assert state.fact("stockpiles").source == "profile p.yaml"
-    assert state.fact("contamination").source == "ISU mission report"
-    assert state.fact("contamination").as_of == "2026-06-01"
-    assert registry.find("KEN").fact("stockpiles").value == "unknown"  # shipped data untouched
+    assert state.fact("stockpiles").source.title == "profile p.yaml"
+    assert state.fact("stockpiles").layer == "profile"
+    assert state.fact("contamination").source.title == "ISU mission report"
+    assert state.fact("contamination").as_of == date(2026, 6, 1)
+    assert registry.find("KEN").fact("contamination").value == "no"  # shipped data untouched
 
 
 @pytest.mark.parametrize(
@@ -46,9 +47,12 @@ def test_profile_merges_facts_and_languages(tmp_path, registry) -> None:
         ("barriers: defence_security\n", r"key 'barriers' must be a list"),
         ("planned_deposit_date: 2027-02-30\n", r"key 'planned_deposit_date' must be a date"),
         ("signatory:\n  rank: minister\n", r"unknown key 'signatory.rank'"),
-        ("facts:\n  stockpiles: maybe\n", r"key 'facts.stockpiles.value' must be one of yes"),
+        ("facts:\n  stockpiles: maybe\n", r"key 'facts.stockpiles': value of stockpiles must "
+         "start with one of yes"),
+        ("facts:\n  colour: blue\n", r"key 'facts.colour': unknown fact 'colour'"),
+        ("a: &x [1]\nb: *x\n", r"aliases are not allowed"),
         ("provisional_application: 'yes'\n", r"must be true or false"),
-        ("languages: [pt]\n", r"key 'languages\[0\]' must be one of en, fr, es"),
+        ("languages: [pt]\n", r"key 'languages' must be one of en, fr, es"),
         ("barriers: [\n", r"p.yaml, line 2: .*fix the YAML syntax"),
         ("- a\n- b\n", r"key '' must be a mapping"),
     ],

@@ -8,7 +8,7 @@ from datetime import date
 import pycountry
 import pytest
 
-from ccmkit.data.states import CONTEXT_KEYS, NAME_FORMS, load_registry
+from ccmkit.data.states import NAME_FORMS, load_registry
 from ccmkit.errors import CcmkitError
 from ccmkit.languages import registry as languages
 from ccmkit.resources import shipped_data_dir
@@ -31,9 +31,6 @@ def test_every_record_is_complete_and_sourced(registry) -> None:
                 assert getattr(forms, form).strip(), (s.iso3, lang, form)
         assert s.region and s.subregion, s.iso3
         assert s.languages and set(s.languages) <= set(languages()), s.iso3
-        for key in CONTEXT_KEYS:
-            fact = s.fact(key)
-            assert fact.value == "unknown" or (fact.source and fact.as_of), (s.iso3, key)
         for kind in ("names", "m49", "languages"):
             assert s.sources[kind]["source"] and s.sources[kind]["as_of"], (s.iso3, kind)
         for note in s.notes:
@@ -98,8 +95,8 @@ def test_find(registry, query: str, code: str) -> None:
 
 
 def test_unknown_state_suggests(registry) -> None:
-    with pytest.raises(CcmkitError, match=r"unknown State 'Kenia'.*Kenya \(KEN\)"):
-        registry.find("Kenia")
+    with pytest.raises(CcmkitError, match=r"unknown State 'Kenja'.*Kenya \(KEN\)"):
+        registry.find("Kenja")
 
 
 def test_select_by_region(registry) -> None:
@@ -109,11 +106,14 @@ def test_select_by_region(registry) -> None:
     assert registry.find("KEN") in eastern
 
 
+HEADER = "iso3,status,route,signature_date,deposit_date,effective_date,source\n"
+
+
 def test_status_file_override(tmp_path, registry) -> None:
-    shipped = shipped_data_dir() / "ccm-status.csv"
+    shipped = shipped_data_dir() / "status.csv"
     rows = list(csv.DictReader(shipped.open(encoding="utf-8")))
     for row in rows:
-        if row["un_name"] == "Kenya":
+        if row["iso3"] == "KEN":
             row.update(status="state_party", route="ratification", deposit_date="2026-10-01")
     updated = tmp_path / "status.csv"
     with updated.open("w", encoding="utf-8", newline="") as handle:
@@ -127,20 +127,49 @@ def test_status_file_override(tmp_path, registry) -> None:
     assert fresh.counts()["signatory"] == 11
 
 
+def test_partial_status_table_is_an_update(tmp_path, registry) -> None:
+    """States a user's table omits keep their shipped status; they never become 'not signed'."""
+    update = tmp_path / "status.csv"
+    update.write_text(HEADER + "KEN,state_party,ratification,2008-12-03,2026-10-01,,UNTC\n",
+                      encoding="utf-8")
+    fresh = load_registry(update, "2026-11-01")
+    assert fresh.find("KEN").status == "state_party"
+    assert fresh.find("AGO").status == "signatory"  # omitted: shipped status kept
+    assert fresh.counts()["state_party"] == registry.counts()["state_party"] + 1
+    assert fresh.counts()["not_signed"] == registry.counts()["not_signed"]
+
+
+def test_status_as_of_never_comes_from_the_file_date(tmp_path) -> None:
+    update = tmp_path / "status.csv"
+    update.write_text(HEADER + "KEN,signatory,,2008-12-03,,,UNTC\n", encoding="utf-8")
+    with pytest.raises(CcmkitError, match="give --status-as-of"):
+        load_registry(update)
+    (tmp_path / "status.meta.yaml").write_text("as_of: 2026-10-15\n", encoding="utf-8")
+    assert load_registry(update).status.as_of == "2026-10-15"
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("un_name,status\nKenya,signatory\n", "missing column"),
+        ("iso3,status\nKEN,signatory\n", "missing column"),
         ("un_name,status,route,signature_date,deposit_date,effective_date,source\n"
-         "Kenya,member,,,,,x\n", "line 2: status 'member'"),
-        ("un_name,status,route,signature_date,deposit_date,effective_date,source\n"
-         "Kenya,signatory,,2008-13-03,,,x\n", "line 2: bad date '2008-13-03'"),
-        ("un_name,status,route,signature_date,deposit_date,effective_date,source\n"
-         "Atlantis,signatory,,,,,x\n", "unknown un_name 'Atlantis'"),
+         "Kenya,member,,,,,x\n", "missing column.*iso3"),
+        (HEADER + "KEN,member,,,,,x\n", "line 2: key 'status'"),
+        (HEADER + "KEN,signatory,,2008-13-03,,,x\n", "line 2: key 'signature_date'"),
+        (HEADER + "ATL,signatory,,2009-01-01,,,x\n", "unknown State code 'ATL'"),
+        (HEADER + "KEN,signatory,,2009-01-01,,,x\nKEN,signatory,,2009-01-01,,,x\n",
+         "line 3: KEN is listed twice"),
+        (HEADER + "KEN,signatory,,,,,x\n", "line 2: KEN is a signatory without a signature"),
+        (HEADER + "KEN,signatory,,2999-01-01,,,x\n", "line 2: signature_date 2999-01-01 is in "
+         "the future"),
+        (HEADER + "KEN,state_party,ratification,2009-01-01,2007-01-01,,x\n",
+         "before the Convention's adoption"),
+        (HEADER + "KEN,signatory,,2009-01-01\n", "line 2: wrong number of columns"),
+        (HEADER + "KEN,signatory,,2009-01-01,,,\ufffe\n", "line 2: key 'source'"),
     ],
 )
 def test_bad_status_file(tmp_path, content: str, message: str) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text(content, encoding="utf-8")
     with pytest.raises(CcmkitError, match=message):
-        load_registry(bad)
+        load_registry(bad, "2026-11-01")

@@ -6,16 +6,14 @@ from datetime import date
 
 import pytest
 
-from ccmkit.data.profile import Profile
-from ccmkit.data.states import Fact
 from ccmkit.package import render_document
-from tests.conftest import make_subject
+from tests.conftest import make_subject, with_facts
 from tests.readers import docx_text
 
-WITH_STOCKS = Profile(facts={"stockpiles": Fact("yes", "test", "2026-01-01"),
-                             "contamination": Fact("no", "test", "2026-01-01")})
-NONE = Profile(facts={"stockpiles": Fact("no", "test", "2026-01-01"),
-                      "contamination": Fact("no", "test", "2026-01-01")})
+WITH_STOCKS = with_facts({"stockpiles": "yes",
+                             "contamination": "no"})
+NONE = with_facts({"stockpiles": "no",
+                      "contamination": "no"})
 
 
 def steps_text(tmp_path, registry, code, lang, profile=None, **options) -> str:
@@ -65,7 +63,8 @@ def test_without_deposit_date_rules_and_example(tmp_path, registry) -> None:
 
 
 def test_unknown_facts_keep_the_deadlines_conditional(tmp_path, registry) -> None:
-    text = steps_text(tmp_path, registry, "ARG", "en", deposit_date=date(2027, 3, 15))
+    unknown = with_facts({"stockpiles": "unknown", "contamination": "unknown"})
+    text = steps_text(tmp_path, registry, "ARG", "en", unknown, deposit_date=date(2027, 3, 15))
     assert "If Argentina holds cluster munitions" in text
     assert "1 September 2035" in text and "1 September 2037" in text
 

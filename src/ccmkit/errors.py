@@ -8,3 +8,11 @@ class CcmkitError(Exception):
 
     def __init__(self, message: str) -> None:
         super().__init__(" ".join(message.split()))
+
+
+class DataError(CcmkitError):
+    """A data file (shipped, the user's data folder, a profile, a status table) is invalid."""
+
+
+class StateNotFound(CcmkitError):
+    """No State matches a code or name."""

@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import asdict
 from datetime import date
 
+from ccmkit.data.facts import Observation
 from ccmkit.data.states import Registry, State
 from ccmkit.treaty import route_for, timeline
+from ccmkit.vocab import FACT_NAMES, STALE_AFTER_YEARS, UNGA_VOTE
 
 LIST_COLUMNS = ("iso3", "iso2", "name", "status", "signature_date", "deposit_date", "region",
                 "subregion", "languages")
@@ -53,14 +54,30 @@ def render_rows(rows: list[dict[str, str]], fmt: str, as_of: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def state_record(state: State, registry: Registry) -> dict:
+def fact_record(obs: Observation, today: date) -> dict:
+    """One fact as plain data: value, qualifier, date, source, quote, age and staleness."""
+    return {
+        "value": obs.value,
+        "qualifier": obs.qualifier,
+        "as_of": obs.as_of.isoformat() if obs.as_of else None,
+        "as_of_precision": obs.precision,
+        "source": ({"title": obs.source.title, "url": obs.source.url} if obs.source else None),
+        "quote": obs.quote,
+        "layer": obs.layer,
+        "age_years": obs.age_years(today),
+        "stale": obs.stale(today),
+    }
+
+
+def state_record(state: State, registry: Registry, today: date | None = None) -> dict:
     """Everything known about a State, with sources, as plain data."""
+    today = today or date.today()
     m = state.membership
     return {
         "iso3": state.iso3,
         "iso2": state.iso2,
         "un_name": state.un_name,
-        "names": {lang: asdict(forms) for lang, forms in state.names.items()},
+        "names": {lang: forms.model_dump() for lang, forms in state.names.items()},
         "status": {
             "status": m.status,
             "route": m.route,
@@ -73,16 +90,28 @@ def state_record(state: State, registry: Registry) -> dict:
         },
         "region": {"region": state.region, "subregion": state.subregion,
                    "intermediate": state.intermediate},
+        "groupings": list(state.groupings),
         "languages": list(state.languages),
-        "context": {k: asdict(v) for k, v in state.context.items()},
+        "languages_basis": state.languages_basis,
+        "facts": {name: fact_record(state.fact(name), today) for name in _fact_names(state)},
         "notes": list(state.notes),
-        "sources": state.sources,
+        "sources": {k: v for k, v in state.sources.items() if k != "aliases"},
     }
 
 
-def show_state(state: State, registry: Registry, fmt: str) -> str:
-    """`states show` output."""
-    record = state_record(state, registry)
+def _fact_names(state: State) -> list[str]:
+    """Every fact name to show: the named facts, the latest UNGA vote's year."""
+    names = [n for n in FACT_NAMES if n != UNGA_VOTE
+             and (n != "ccm_withdrawal_effective" or state.fact(n).known)]
+    vote = state.fact(UNGA_VOTE)
+    names.insert(names.index("legal_tradition"), vote.fact if vote.known else UNGA_VOTE)
+    return names
+
+
+def show_state(state: State, registry: Registry, fmt: str, today: date | None = None) -> str:
+    """`states show` output: status, names, and every fact with source, date and age."""
+    today = today or date.today()
+    record = state_record(state, registry, today)
     if fmt == "json":
         return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
     st = record["status"]
@@ -95,14 +124,21 @@ def show_state(state: State, registry: Registry, fmt: str) -> str:
         f"  status source: {st['source']} (as of {st['as_of']})",
         f"  region: {state.region} / {state.subregion}"
         + (f" / {state.intermediate}" if state.intermediate else ""),
-        f"  package languages: {', '.join(state.languages)}",
+        f"  groupings: {', '.join(state.groupings) or 'none recorded'}",
+        f"  package languages: {', '.join(state.languages)} ({state.languages_basis})",
+        "  facts (value; date, age; source) — [STALE] = older than "
+        f"{STALE_AFTER_YEARS} years or undated: re-check",
     ]
-    for lang, forms in state.names.items():
-        lines.append(f"  names [{lang}]: {forms.short} | {forms.with_article} | {forms.of} | "
-                     f"{forms.formal}")
-    for key, fact in state.context.items():
-        source = f" ({fact.source}, {fact.as_of})" if fact.source else ""
-        lines.append(f"  {key}: {fact.value}{source}")
+    for name, fact in record["facts"].items():
+        value = fact["value"] + (f" ({fact['qualifier']})" if fact["qualifier"] else "")
+        if fact["source"] is None:
+            lines.append(f"    {name}: {value}")
+            continue
+        age = f", {fact['age_years']} years" if fact["age_years"] is not None else ""
+        flag = " [STALE]" if fact["stale"] else ""
+        lines.append(f"    {name}: {value}{flag}")
+        lines.append(f"        {fact['as_of'] or 'undated'}{age}; {fact['source']['title']}"
+                     + (f" <{fact['source']['url']}>" if fact["source"]["url"] else ""))
     for note in state.notes:
         lines.append(f"  note: {note.get('text')} ({note.get('source')}, {note.get('as_of')})")
     return "\n".join(lines) + "\n"
@@ -113,8 +149,8 @@ def show_timeline(state: State, deposit: date, fmt: str) -> str:
     route = route_for(state.status) if state.status != "state_party" else None
     line = timeline(
         deposit,
-        stockpiles=state.fact("stockpiles").value != "no",
-        contamination=state.fact("contamination").value != "no",
+        stockpiles=state.value("stockpiles") != "no",
+        contamination=state.value("contamination") != "no",
     )
     data = {"state": state.iso3, "route": route, "dates": line.as_iso()}
     if fmt == "json":

@@ -38,12 +38,24 @@ def locales_dir() -> Path:
     return package_dir() / "locales"
 
 
+def default_user_data_dir() -> Path:
+    """ccmkit's folder in the user's data directory (platformdirs), e.g.
+    ``~/.local/share/ccmkit/data`` on Linux."""
+    from platformdirs import user_data_path
+
+    return user_data_path("ccmkit", appauthor=False) / "data"
+
+
 def user_data_dir(explicit: Path | None = None) -> Path | None:
-    """The user's data folder: ``explicit``, else ``$CCMKIT_DATA_DIR``, else none."""
+    """The user's data folder: ``explicit``, else ``$CCMKIT_DATA_DIR``, else the default
+    folder if it exists, else none."""
     if explicit is not None:
         return explicit
     env = os.environ.get(DATA_DIR_ENV)
-    return Path(env) if env else None
+    if env:
+        return Path(env)
+    default = default_user_data_dir()
+    return default if default.is_dir() else None
 
 
 @dataclass(frozen=True)

@@ -30,17 +30,31 @@ Barrier = Literal[
 ]
 BARRIERS = values_of(Barrier)
 
-# Facts about a State (observations with sources).
+# Facts about a State (observations with sources). `unga_vote` is a family: the fact's name
+# carries the year of the vote (`unga_vote_2022`).
 FactName = Literal[
     "stockpiles", "contamination", "producer", "used", "mine_ban_treaty", "unga_vote",
     "legal_tradition", "official_languages", "stated_position", "ccm_withdrawal_effective",
 ]
 FACT_NAMES = values_of(FactName)
-# The canonical first token of a yes/no-type fact's value.
-Token = Literal["yes", "no", "unknown", "unconfirmed", "abstain", "absent"]
-TOKENS = values_of(Token)
-LegalTradition = Literal["common_law", "civil_law", "mixed", "in_transition", "unknown"]
+UNGA_VOTE = "unga_vote"
+# Facts whose value is a yes/no token (with an optional qualifier in brackets).
+YesNo = Literal["yes", "no", "unconfirmed", "unknown"]
+YES_NO = values_of(YesNo)
+Vote = Literal["yes", "no", "abstain", "absent", "unknown"]
+VOTES = values_of(Vote)
+LegalTradition = Literal[
+    "common_law", "civil_law", "muslim_law", "customary_law", "mixed", "in_transition", "unknown"
+]
 LEGAL_TRADITIONS = values_of(LegalTradition)
+TOKEN_FACTS: dict[str, tuple[str, ...]] = {
+    "stockpiles": YES_NO, "contamination": YES_NO, "producer": YES_NO, "used": YES_NO,
+    "mine_ban_treaty": YES_NO, UNGA_VOTE: VOTES, "legal_tradition": LEGAL_TRADITIONS,
+}
+TEXT_FACTS = ("official_languages", "stated_position")
+DATE_FACTS = ("ccm_withdrawal_effective",)
+UNKNOWN = "unknown"
+STALE_AFTER_YEARS = 3
 
 # Outgoing documents, formats, variants.
 DocKind = Literal["instrument", "steps", "qa", "legislation"]

@@ -44,23 +44,38 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
 
 
+def _remember_data_dir(ctx: click.Context, param: click.Parameter,
+                       value: Path | None) -> Path | None:
+    ctx.meta["ccmkit.data_dir"] = value
+    return value
+
+
 def status_options(func: Callable) -> Callable:
-    """--status-file / --status-as-of, on every command that reads State data."""
+    """--status-file / --status-as-of / --data-dir, on every command that reads State data."""
+    func = click.option(
+        "--data-dir", type=click.Path(file_okay=False, path_type=Path), expose_value=False,
+        envvar="CCMKIT_DATA_DIR", show_envvar=True, callback=_remember_data_dir,
+        help="Your data folder (facts.csv + sources.yaml, status.csv) laid over the shipped "
+             "data.",
+    )(func)
     func = click.option(
         "--status-as-of", metavar="YYYY-MM-DD",
-        help="Date the status file was checked (default: the file's modification date).",
+        help="Date the status file was checked (or give as_of in <file>.meta.yaml beside it).",
     )(func)
     return click.option(
         "--status-file", type=click.Path(dir_okay=False, path_type=Path),
         envvar="CCMKIT_STATUS_FILE", show_envvar=True,
-        help="Updated Convention status table (same columns as the shipped ccm-status.csv).",
+        help="Updated Convention status table (same columns as the shipped status.csv); an "
+             "update: States it omits keep their shipped status.",
     )(func)
 
 
 def _registry(status_file: Path | None, status_as_of: str | None):
     from ccmkit.data.states import load_registry
 
-    return load_registry(status_file, status_as_of)
+    ctx = click.get_current_context(silent=True)
+    data_dir = ctx.meta.get("ccmkit.data_dir") if ctx else None
+    return load_registry(status_file, status_as_of, data_dir)
 
 
 @click.group(cls=CcmkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -162,42 +177,6 @@ def package(state: str, profile: Path | None, status_file: Path | None,
     )
     where = params["out"] / found.iso3
     click.echo(f"{found.un_name}: {len(manifest['documents'])} files in {where}")
-
-
-@cli.group()
-def states() -> None:
-    """Inspect the shipped State data."""
-
-
-@states.command("list")
-@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUS_SELECTORS))
-@click.option("--region")
-@click.option("--subregion")
-@click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table",
-              show_default=True)
-@status_options
-def states_list(statuses: tuple[str, ...], region: str | None, subregion: str | None,
-                fmt: str, status_file: Path | None, status_as_of: str | None) -> None:
-    """List States, filtered by status, region or sub-region."""
-    from ccmkit.report import list_rows, render_rows
-
-    registry = _registry(status_file, status_as_of)
-    rows = list_rows(registry.select(statuses, region, subregion))
-    click.echo(render_rows(rows, fmt, registry.status.as_of), nl=False)
-
-
-@states.command("show")
-@click.argument("state")
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
-              show_default=True)
-@status_options
-def states_show(state: str, fmt: str, status_file: Path | None,
-                status_as_of: str | None) -> None:
-    """Show everything ccmkit knows about one STATE, with sources."""
-    from ccmkit.report import show_state
-
-    registry = _registry(status_file, status_as_of)
-    click.echo(show_state(registry.find(state), registry, fmt), nl=False)
 
 
 @cli.command()
@@ -312,6 +291,12 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
         for r in failures:
             click.echo(f"  {r.code.ljust(width)}  {r.message}", err=True)
         raise SystemExit(1)
+
+
+from ccmkit.cli.data import facts, states  # noqa: E402  (commands register on `cli`)
+
+cli.add_command(states)
+cli.add_command(facts)
 
 
 def main() -> None:

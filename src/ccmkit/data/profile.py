@@ -1,57 +1,121 @@
-"""Profile overrides: a YAML file merged over a State's shipped record, validated strictly."""
+"""Profiles: what a user knows about a State beyond the shipped data, validated strictly.
+
+A profile is a YAML file (or a batch CSV row) merged over a State's record. Its schema is
+:class:`ProfileFile`; a validation failure is one line naming the file, the key and what was
+expected.
+"""
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
+from pydantic import BeforeValidator, ValidationError, field_validator
 
-from ccmkit.data.states import CONTEXT_KEYS, Fact, State
-from ccmkit.errors import CcmkitError
-from ccmkit.vocab import BARRIERS, ROUTES, SIGNATORY_TITLES
+from ccmkit.data.facts import Observation, check_fact_name, parse_value
+from ccmkit.data.schema import Source, Strict, Text, parse_partial_date
+from ccmkit.errors import CcmkitError, DataError
+from ccmkit.vocab import BARRIERS, ROUTES, SIGNATORY_TITLES, Barrier, Route, SignatoryTitle
 
-INSTRUMENTS = ROUTES
-FACT_VALUES = {
-    "mine_ban_treaty": ("yes", "no", "unknown"),
-    "stockpiles": ("yes", "no", "unknown"),
-    "contamination": ("yes", "no", "unknown"),
-    "legal_tradition": ("common_law", "civil_law", "mixed", "unknown"),
-}
+MAX_PROFILE_BYTES = 1_000_000
 
 
-@dataclass(frozen=True)
-class Signatory:
-    """Who signs the instrument, and where (blanks in the documents when unknown)."""
+def _strict_date(value: object) -> object:
+    if isinstance(value, str):
+        return date.fromisoformat(value)
+    return value
 
-    title: str = "minister_for_foreign_affairs"
-    name: str | None = None
-    place: str | None = None
+
+StrictDate = Annotated[date, BeforeValidator(_strict_date)]
+
+
+class SignatoryModel(Strict):
+    """Who signs the instrument, and where."""
+
+    title: SignatoryTitle = "minister_for_foreign_affairs"
+    title_text: Text | None = None  # the exact title, as it will be printed
+    name: Text | None = None
+    place: Text | None = None
+
+
+class FactModel(Strict):
+    """A fact the user knows, with its source and date."""
+
+    value: Text
+    source: Text | None = None
+    as_of: StrictDate | None = None
+    quote: Text | None = None
+
+
+class ProfileFile(Strict):
+    """The keys a profile may have."""
+
+    state: Text | None = None
+    languages: list[Text] | None = None
+    instrument: Route | None = None
+    provisional_application: bool = False
+    signatory: SignatoryModel = SignatoryModel()
+    planned_deposit_date: StrictDate | None = None
+    barriers: list[Barrier] = []
+    facts: dict[str, FactModel] = {}
+    notes: list[Text] = []
+
+    @field_validator("languages")
+    @classmethod
+    def _known_languages(cls, value: list[str] | None) -> list[str] | None:
+        from ccmkit.languages import registry
+
+        known = tuple(registry())
+        for item in value or ():
+            if item not in known:
+                raise ValueError(f"must be one of {', '.join(known)}")
+        return value
+
+    @field_validator("facts", mode="before")
+    @classmethod
+    def _fact_shapes(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: v if isinstance(v, dict) else {"value": _scalar(v)}
+                    for k, v in value.items()}
+        return value
+
+    @field_validator("provisional_application", mode="before")
+    @classmethod
+    def _strict_bool(cls, value: Any) -> Any:
+        if not isinstance(value, bool):
+            raise ValueError("must be true or false")
+        return value
+
+
+def _scalar(value: Any) -> str:
+    return {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
 
 
 @dataclass(frozen=True)
 class Profile:
-    """What a user knows about a State beyond the shipped data."""
+    """A validated profile, ready to merge over a State."""
 
     path: Path | None = None
     state: str | None = None
     languages: tuple[str, ...] | None = None
-    instrument: str | None = None
+    instrument: Route | None = None
     provisional_application: bool = False
-    signatory: Signatory = field(default_factory=Signatory)
+    signatory: SignatoryModel = field(default_factory=SignatoryModel)
     planned_deposit_date: date | None = None
     barriers: tuple[str, ...] = ()
-    facts: dict[str, Fact] = field(default_factory=dict)
+    facts: dict[str, Observation] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
-    def apply(self, state: State) -> State:
-        """The State with this profile's facts and languages merged over the shipped ones."""
-        context = {**state.context, **self.facts}
-        return replace(state, context=context, languages=self.languages or state.languages)
+    def apply(self, state: Any) -> Any:
+        """The State with this profile's facts and languages merged over its own."""
+        facts = {**state.facts, **{k: replace(v, iso3=state.iso3) for k, v in self.facts.items()}}
+        return replace(state, facts=facts, languages=self.languages or state.languages)
+
+
+Signatory = SignatoryModel
 
 
 class _Loader(yaml.SafeLoader):
@@ -64,118 +128,31 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def _fail(where: str, key: str, expected: str, got: object) -> CcmkitError:
-    return CcmkitError(f"{where}: key {key!r} must be {expected}, got {got!r}")
-
-
-def _text(where: str, key: str, value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise _fail(where, key, "a non-empty text", value)
-    if any(unicodedata.category(c) in ("Cc", "Cs") and c not in "\n\t" for c in value):
-        raise _fail(where, key, "text without control characters", value)
-    return value
-
-
-def _date(where: str, key: str, value: Any) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise _fail(where, key, "a date YYYY-MM-DD", value) from None
-
-
-def _choice(options: tuple[str, ...]) -> Callable[[str, str, Any], str]:
-    def check(where: str, key: str, value: Any) -> str:
-        value = {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
-        if value not in options:
-            raise _fail(where, key, "one of " + ", ".join(options), value)
-        return value
-
-    return check
-
-
-def _list_of(check: Callable[[str, str, Any], str]) -> Callable[[str, str, Any], tuple]:
-    def run(where: str, key: str, value: Any) -> tuple:
-        if not isinstance(value, list):
-            raise _fail(where, key, "a list", value)
-        return tuple(check(where, f"{key}[{i}]", v) for i, v in enumerate(value))
-
-    return run
-
-
-def _bool(where: str, key: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise _fail(where, key, "true or false", value)
-    return value
-
-
-def _mapping(
-    where: str, key: str, value: Any, spec: Mapping[str, Callable]
-) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _fail(where, key, "a mapping", value)
-    out = {}
-    for sub, item in value.items():
-        name = f"{key}.{sub}" if key else str(sub)
-        if sub not in spec:
-            raise CcmkitError(
-                f"{where}: unknown key {name!r}; expected one of {', '.join(spec)}"
-            )
-        out[sub] = spec[sub](where, name, item)
-    return out
-
-
-def _fact_check(fact: str) -> Callable[[str, str, Any], Fact]:
-    def check(where: str, key: str, value: Any) -> Fact:
-        if not isinstance(value, dict):
-            value = {"value": value}
-        spec = {"value": _choice(FACT_VALUES[fact]), "source": _text, "as_of": _date}
-        got = _mapping(where, key, value, spec)
-        if "value" not in got:
-            raise _fail(where, f"{key}.value", "one of " + ", ".join(FACT_VALUES[fact]), None)
-        source = got.get("source") or f"profile {Path(where).name}"
-        as_of = got.get("as_of")
-        return Fact(got["value"], source, as_of.isoformat() if as_of else None)
-
-    return check
-
-
-def _languages(where: str, key: str, value: Any) -> tuple[str, ...]:
-    from ccmkit.languages import registry
-
-    return _list_of(_choice(tuple(registry())))(where, key, value)
-
-
-SPEC: dict[str, Callable] = {
-    "state": _text,
-    "languages": _languages,
-    "instrument": _choice(INSTRUMENTS),
-    "provisional_application": _bool,
-    "signatory": lambda w, k, v: Signatory(
-        **_mapping(w, k, v, {"title": _choice(SIGNATORY_TITLES), "name": _text, "place": _text})
-    ),
-    "planned_deposit_date": _date,
-    "barriers": _list_of(_choice(BARRIERS)),
-    "facts": lambda w, k, v: _mapping(w, k, v, {f: _fact_check(f) for f in CONTEXT_KEYS}),
-    "notes": _list_of(_text),
-}
-
-
 def read_profile(path: Path) -> Any:
     """Parse a profile YAML file (not yet validated); syntax errors name the file and line."""
     where = str(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        if path.is_file() and path.stat().st_size > MAX_PROFILE_BYTES:
+            raise DataError(f"{where}: larger than {MAX_PROFILE_BYTES // 1000} kB; a profile "
+                            "is a short YAML file")
+        text = path.read_text(encoding="utf-8")
+        if any(isinstance(e, yaml.AliasEvent) for e in yaml.parse(text, Loader=_Loader)):
+            raise DataError(f"{where}: YAML aliases are not allowed in a profile; "
+                            "write the values out")
+        raw = yaml.load(text, Loader=_Loader)
     except FileNotFoundError:
-        raise CcmkitError(f"profile {where} not found: give an existing YAML file") from None
+        raise DataError(f"profile {where} not found: give an existing YAML file") from None
+    except IsADirectoryError:
+        raise DataError(f"profile {where} is a folder: give a YAML file") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f", line {mark.line + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise CcmkitError(f"{where}{line}: {problem}; fix the YAML syntax") from None
+        raise DataError(f"{where}{line}: {problem}; fix the YAML syntax") from None
     except UnicodeDecodeError:
-        raise CcmkitError(f"{where}: not UTF-8 text; save the profile as UTF-8") from None
+        raise DataError(f"{where}: not UTF-8 text; save the profile as UTF-8") from None
+    except OSError as exc:
+        raise DataError(f"{where}: cannot read ({exc.strerror})") from None
     return {} if raw is None else raw
 
 
@@ -186,18 +163,99 @@ def load_profile(path: Path) -> Profile:
 
 def profile_from_mapping(raw: Any, where: str, path: Path | None = None) -> Profile:
     """Validate an already-parsed mapping (a profile file, or a batch CSV row)."""
-    values = _mapping(where, "", raw, SPEC)
-    return Profile(path=path, **values)
+    if not isinstance(raw, dict):
+        raise DataError(f"{where}: key '' must be a mapping of the profile keys")
+    try:
+        model = ProfileFile.model_validate(raw)
+    except ValidationError as exc:
+        raise DataError(f"{where}: {_explain(exc)}") from None
+    name = Path(where).name
+    facts = {key: _observation(key, fact, name, where) for key, fact in model.facts.items()}
+    return Profile(
+        path=path, state=model.state,
+        languages=tuple(model.languages) if model.languages else None,
+        instrument=model.instrument, provisional_application=model.provisional_application,
+        signatory=model.signatory, planned_deposit_date=model.planned_deposit_date,
+        barriers=tuple(model.barriers), facts=facts, notes=tuple(model.notes),
+    )
 
 
-def check_profile_state(profile: Profile, state: State) -> None:
+def _observation(key: str, fact: FactModel, name: str, where: str) -> Observation:
+    try:
+        check_fact_name(key)
+        token, qualifier = parse_value(key, fact.value)
+    except ValueError as exc:
+        raise DataError(f"{where}: key 'facts.{key}': {exc}") from None
+    title = fact.source or f"profile {name}"
+    return Observation(
+        iso3="", fact=key, value=token, qualifier=qualifier, source=Source(title=title),
+        source_id=None, as_of=parse_partial_date(fact.as_of), precision="day" if fact.as_of
+        else None, quote=fact.quote, layer="profile",
+    )
+
+
+_EXPECTED = {
+    "literal_error": None,  # filled from the allowed values below
+    "list_type": "must be a list",
+    "dict_type": "must be a mapping",
+    "model_type": "must be a mapping",
+    "bool_type": "must be true or false",
+    "date_type": "must be a date YYYY-MM-DD",
+    "date_from_datetime_parsing": "must be a date YYYY-MM-DD",
+    "value_error": None,
+    "string_type": "must be a text",
+    "string_too_short": "must be a non-empty text",
+    "string_too_long": "is too long",
+}
+_ALLOWED = {"barriers": BARRIERS, "instrument": ROUTES, "title": SIGNATORY_TITLES}
+
+
+def _explain(exc: ValidationError) -> str:
+    """One line for the first validation error, in the profile's own vocabulary."""
+    error = exc.errors()[0]
+    loc = error["loc"]
+    key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        parent = ProfileFile if len(loc) == 1 else _submodel(loc[0])
+        return f"unknown key {key!r}; expected one of {', '.join(parent.model_fields)}"
+    if kind == "literal_error":
+        name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
+        allowed = _ALLOWED.get(name) or ()
+        got = repr(error.get("input"))
+        got = got if len(got) <= 40 else got[:37] + "...'"
+        return f"key {key!r} must be one of {', '.join(allowed)}, got {got}"
+    if kind == "missing":
+        return f"missing key {key!r}"
+    if kind in ("value_error", "assertion_error"):
+        message = str(error.get("ctx", {}).get("error", error["msg"])).removeprefix(
+            "Value error, ")
+        if message.startswith("Invalid isoformat") or "month must be" in message \
+                or "day is out of range" in message:
+            message = "must be a date YYYY-MM-DD"
+        return f"key {key!r} {message}"
+    expected = _EXPECTED.get(kind) or error["msg"]
+    if kind.startswith("date"):
+        expected = "must be a date YYYY-MM-DD"
+    return f"key {key!r} {expected}"
+
+
+def _submodel(name: object) -> type[Strict]:
+    return {"signatory": SignatoryModel, "facts": FactModel}.get(str(name), ProfileFile)
+
+
+def check_profile_state(profile: Profile, state: Any) -> None:
     """A profile that names a State must be used for that State."""
     if profile.state is None:
         return
-    from ccmkit.data.states import normalise
+    from ccmkit.data.lookup import normalise
 
     if normalise(profile.state) not in {normalise(state.iso3), normalise(state.iso2)}:
         raise CcmkitError(
-            f"{profile.path}: key 'state' is {profile.state!r} but the package is for "
-            f"{state.iso3}; remove the key or use the profile of {state.iso3}"
+            f"{profile.path or 'profile'}: key 'state' is {profile.state!r} but the package is "
+            f"for {state.iso3}; remove the key or use the profile of {state.iso3}"
         )
+
+
+__all__ = ["Profile", "ProfileFile", "Signatory", "check_profile_state", "load_profile",
+           "profile_from_mapping", "read_profile"]

@@ -1,89 +1,51 @@
-"""State data: the shipped records, the Convention status table, look-up and filters."""
+"""The registry of States: records, Convention status, sourced facts and groupings, merged.
+
+Layers, each overriding the one before: shipped data < the user's data folder (``--data-dir`` or
+``$CCMKIT_DATA_DIR``: facts.csv + sources.yaml, status.csv) < a profile < command-line options.
+"""
 
 from __future__ import annotations
 
-import csv
-import difflib
-import os
-import re
-import unicodedata
-from collections.abc import Iterable, Sequence
+import gettext
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
 
 import pycountry
-import yaml
 
-from ccmkit.errors import CcmkitError
-from ccmkit.resources import shipped_data_dir
-from ccmkit.treaty import entry_into_force
-from ccmkit.vocab import STATUSES, Status
+from ccmkit.data import lookup
+from ccmkit.data.facts import FactBook, Observation, load_factbook, unknown
+from ccmkit.data.schema import GroupingRecord, NameForms, StateRecord, read_yaml, validate
+from ccmkit.data.status import Membership, StatusTable, load_status
+from ccmkit.errors import DataError, StateNotFound
+from ccmkit.resources import shipped_data_dir, user_data_dir
+from ccmkit.vocab import OUTSIDE, STATUSES, UNGA_VOTE, Status
 
-STATUS_COLUMNS = (
-    "un_name", "status", "route", "signature_date", "deposit_date", "effective_date", "source",
-)
-CONTEXT_KEYS = ("mine_ban_treaty", "legal_tradition", "stockpiles", "contamination")
-NAME_FORMS = ("short", "with_article", "of", "to", "formal", "formal_of")
-STATUS_ENV = "CCMKIT_STATUS_FILE"
-
-
-@dataclass(frozen=True)
-class Names:
-    """A State's name in one language, in every form the templates need."""
-
-    short: str
-    with_article: str
-    of: str
-    to: str
-    formal: str
-    formal_of: str
-
-
-@dataclass(frozen=True)
-class Fact:
-    """One sourced fact: a value with where it comes from and when it was true."""
-
-    value: str
-    source: str | None = None
-    as_of: str | None = None
-
-
-@dataclass(frozen=True)
-class Membership:
-    """A State's position towards the Convention, from the status table."""
-
-    status: Status
-    route: str | None = None
-    signature_date: date | None = None
-    deposit_date: date | None = None
-    effective_date: date | None = None
-    source: str | None = None
-
-    @property
-    def entry_into_force(self) -> date | None:
-        if self.status == "state_party" and self.deposit_date:
-            return entry_into_force(self.deposit_date)
-        return None
+NAME_FORMS = tuple(NameForms.model_fields)
+Names = NameForms
+__all__ = ["Membership", "Names", "Observation", "Registry", "State", "load_registry"]
 
 
 @dataclass(frozen=True)
 class State:
-    """One State's shipped record merged with its Convention status."""
+    """One State: its record, its Convention status and its current facts."""
 
     iso3: str
     iso2: str
     un_name: str
-    names: dict[str, Names]
+    names: dict[str, NameForms]
     region: str
     subregion: str
     intermediate: str | None
     languages: tuple[str, ...]
+    languages_basis: str  # "finding" (a source) or "default" (English where none applies)
     membership: Membership
-    context: dict[str, Fact]
-    notes: tuple[dict, ...] = ()
+    facts: dict[str, Observation]
+    groupings: tuple[str, ...] = ()
     sources: dict[str, dict] = field(default_factory=dict)
+    notes: tuple[dict, ...] = ()
 
     @property
     def status(self) -> Status:
@@ -94,166 +56,91 @@ class State:
         """True for every State that is not a State Party."""
         return self.status != "state_party"
 
-    def fact(self, key: str) -> Fact:
-        return self.context.get(key, Fact("unknown"))
+    def fact(self, name: str) -> Observation:
+        """The current observation of a fact (``unknown`` when no source supports a value).
 
+        ``fact("unga_vote")`` is the latest vote found, whatever its year."""
+        if name == UNGA_VOTE:
+            votes = sorted(k for k in self.facts if k.startswith(UNGA_VOTE + "_"))
+            return self.facts[votes[-1]] if votes else unknown(self.iso3, name)
+        return self.facts.get(name) or unknown(self.iso3, name)
 
-@dataclass(frozen=True)
-class StatusTable:
-    """The Convention status rows by UN name, with their provenance."""
-
-    rows: dict[str, Membership]
-    path: Path
-    as_of: str  # ISO date or year-month
-
-    @property
-    def month_only(self) -> bool:
-        """True when the as-of date is a year and month (e.g. "2025-09")."""
-        return len(self.as_of) == 7
-
-    def as_of_date(self) -> date:
-        parts = [int(p) for p in self.as_of.split("-")] + [1, 1]
-        return date(parts[0], parts[1], parts[2])
-
-
-def _parse_date(value: str, where: str) -> date | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CcmkitError(f"{where}: bad date {value!r}; expected YYYY-MM-DD") from None
-
-
-def load_status(path: Path | None = None, as_of: str | None = None) -> StatusTable:
-    """Read a status table (shipped, `path`, or $CCMKIT_STATUS_FILE) and validate it."""
-    if as_of is not None:
-        try:
-            date.fromisoformat(as_of if len(as_of) != 7 else f"{as_of}-01")
-        except ValueError:
-            raise CcmkitError(
-                f"--status-as-of {as_of!r}: give a date YYYY-MM-DD (or YYYY-MM)") from None
-    env = os.environ.get(STATUS_ENV)
-    if path is None and env:
-        path = Path(env)
-    if path is None:
-        meta_file = shipped_data_dir() / "ccm-status.meta.yaml"
-        meta = yaml.safe_load(meta_file.read_text(encoding="utf-8"))
-        return _read_status(shipped_data_dir() / "ccm-status.csv", as_of or str(meta["as_of"]))
-    if not path.is_file():
-        raise CcmkitError(f"status file {path} not found: give an existing CSV file")
-    if as_of is None:
-        as_of = date.fromtimestamp(path.stat().st_mtime).isoformat()
-    return _read_status(path, as_of)
-
-
-def _read_status(path: Path, as_of: str) -> StatusTable:
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in STATUS_COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise CcmkitError(
-                    f"{path}: missing column(s) {', '.join(missing)}; "
-                    f"the header must be {','.join(STATUS_COLUMNS)}"
-                )
-            rows = {}
-            for line, row in enumerate(reader, start=2):
-                where = f"{path}, line {line}"
-                status = (row["status"] or "").strip()
-                if status not in STATUSES:
-                    raise CcmkitError(
-                        f"{where}: status {status!r} is not one of {', '.join(STATUSES)}"
-                    )
-                rows[row["un_name"].strip()] = Membership(
-                    status=status,  # type: ignore[arg-type]
-                    route=(row["route"] or "").strip() or None,
-                    signature_date=_parse_date(row["signature_date"], where),
-                    deposit_date=_parse_date(row["deposit_date"], where),
-                    effective_date=_parse_date(row["effective_date"], where),
-                    source=(row["source"] or "").strip() or None,
-                )
-    except UnicodeDecodeError:
-        raise CcmkitError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
-    return StatusTable(rows=rows, path=path, as_of=as_of)
-
-
-@cache
-def _records() -> tuple[dict, ...]:
-    text = (shipped_data_dir() / "states.yaml").read_text(encoding="utf-8")
-    return tuple(yaml.safe_load(text))
-
-
-def _fact(raw: dict | None) -> Fact:
-    raw = raw or {}
-    return Fact(str(raw.get("value", "unknown")), raw.get("source"), _str(raw.get("as_of")))
-
-
-def _str(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
-def _state(record: dict, membership: Membership) -> State:
-    country = pycountry.countries.get(alpha_3=record["iso3"])
-    m49 = record["m49"]
-    return State(
-        iso3=record["iso3"],
-        iso2=country.alpha_2,
-        un_name=record["un_name"],
-        names={lang: Names(**forms) for lang, forms in record["names"].items()},
-        region=m49["region"],
-        subregion=m49["subregion"],
-        intermediate=m49.get("intermediate"),
-        languages=tuple(record["languages"]),
-        membership=membership,
-        context={key: _fact(record.get("context", {}).get(key)) for key in CONTEXT_KEYS},
-        notes=tuple(record.get("notes") or ()),
-        sources=record.get("sources", {}),
-    )
+    def value(self, name: str) -> str:
+        """The canonical value of a fact (``yes``, ``no``, ``civil_law``, ``unknown``…)."""
+        return self.fact(name).value
 
 
 @dataclass(frozen=True)
 class Registry:
-    """All States with the status table they were merged with."""
+    """All States, the status table and the groupings they were merged with."""
 
     states: tuple[State, ...]
     status: StatusTable
+    groupings: dict[str, GroupingRecord]
+    factbook: FactBook
+    index: dict[str, str] = field(default_factory=dict, repr=False)  # look-up key -> ISO3
+
+    def by_iso3(self, iso3: str) -> State:
+        for state in self.states:
+            if state.iso3 == iso3:
+                return state
+        raise StateNotFound(f"unknown State code {iso3!r}")
 
     def find(self, query: str) -> State:
-        """Look up a State by alpha-3, alpha-2 or name in any language (accent-insensitive)."""
-        key = normalise(query)
-        for state in self.states:
-            if key in _keys(state):
-                return state
-        raise CcmkitError(f"unknown State {query!r}{_suggest(key, self.states)}")
+        """A State by alpha-3, alpha-2, name in any language, or common name/abbreviation."""
+        if not query or not query.strip() or len(query) > 200:
+            raise StateNotFound("give a State as an ISO code (e.g. KEN) or a name")
+        key = lookup.normalise(query)
+        index = self.index
+        if key in index:
+            return self.by_iso3(index[key])
+        iso3 = lookup.coco_match(query, {s.iso3 for s in self.states})
+        if iso3:
+            return self.by_iso3(iso3)
+        picks = lookup.suggest(query, index)
+        shown = repr(query if len(query) <= 60 else query[:57] + "...")
+        if not picks:
+            raise StateNotFound(f"unknown State {shown}; give an ISO code (e.g. KEN) or a "
+                                "name (see `ccmkit states list`)")
+        names = ", ".join(f"{self.by_iso3(p).un_name} ({p})" for p in picks)
+        raise StateNotFound(f"unknown State {shown}; did you mean {names}?")
 
-    def select(
-        self,
-        statuses: Iterable[str] = (),
-        region: str | None = None,
-        subregion: str | None = None,
-    ) -> list[State]:
+    def select(self, statuses: Iterable[str] = (), region: str | None = None,
+               subregion: str | None = None, group: str | None = None) -> list[State]:
         """States matching every given filter (`outside` = not a State Party)."""
         wanted = set(statuses)
+        members = self.members(group) if group else None
+        norm = lookup.normalise
         return [
-            s
-            for s in self.states
-            if (not wanted or s.status in wanted or ("outside" in wanted and s.outside))
-            and (region is None or normalise(s.region) == normalise(region))
-            and (
-                subregion is None
-                or normalise(subregion) in {normalise(s.subregion), normalise(s.intermediate or "")}
-            )
+            s for s in self.states
+            if (not wanted or s.status in wanted or (OUTSIDE in wanted and s.outside))
+            and (region is None or norm(s.region) == norm(region))
+            and (subregion is None
+                 or norm(subregion) in {norm(s.subregion), norm(s.intermediate or "")})
+            and (members is None or s.iso3 in members)
         ]
+
+    def grouping(self, key: str) -> GroupingRecord:
+        """A grouping by key (ASEAN, CARICOM, AU, ECOWAS…), case-insensitive."""
+        for name, record in self.groupings.items():
+            if name.casefold() == key.strip().casefold():
+                return record
+        raise DataError(f"unknown grouping {key!r}; expected one of "
+                        f"{', '.join(self.groupings)}")
+
+    def members(self, key: str) -> set[str]:
+        return set(self.grouping(key).members)
 
     def counts(self) -> dict[str, int]:
         """Number of States per status."""
         return {status: sum(s.status == status for s in self.states) for status in STATUSES}
 
-    def regional(self, state: State) -> dict[str, int]:
-        """Counts for the State's M49 region: total, States Parties, signatories."""
-        peers = [s for s in self.states if s.region == state.region]
+    def regional(self, state: State, group: str | None = None) -> dict[str, int]:
+        """Counts for a grouping (or the State's M49 region): total, parties, signatories."""
+        if group:
+            peers = [s for s in self.states if s.iso3 in self.members(group)]
+        else:
+            peers = [s for s in self.states if s.region == state.region]
         return {
             "total": len(peers),
             "parties": sum(s.status == "state_party" for s in peers),
@@ -261,56 +148,114 @@ class Registry:
         }
 
 
-def load_registry(status_file: Path | None = None, status_as_of: str | None = None) -> Registry:
-    """Merge the shipped records with a status table; every table row must match a State."""
-    table = load_status(status_file, status_as_of)
-    by_name = {r["un_name"]: r for r in _records()}
-    unknown = sorted(set(table.rows) - set(by_name))
-    if unknown:
-        raise CcmkitError(
-            f"{table.path}: unknown un_name {unknown[0]!r}; use the UN English short name "
-            "as in `ccmkit states list`"
-        )
-    states = tuple(
-        _state(r, table.rows.get(r["un_name"], Membership("not_signed"))) for r in _records()
-    )
-    return Registry(states=states, status=table)
+def _index(states: tuple[State, ...]) -> dict[str, str]:
+    """Every unambiguous look-up key (normalised codes and names) to its State's ISO3 code."""
+    found: dict[str, set[str]] = {}
+    for state in states:
+        for key in lookup.keys_for(_names_of(state)):
+            found.setdefault(key, set()).add(state.iso3)
+    return {key: next(iter(codes)) for key, codes in found.items() if len(codes) == 1}
 
 
-def normalise(text: str) -> str:
-    """Case-, accent-, apostrophe- and space-insensitive form of a name or code."""
-    text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("‘", "'"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", text).strip().casefold()
-
-
-_ARTICLES = re.compile(r"^(the |le |la |les |l'|el |los |las )", re.IGNORECASE)
-
-
-@cache
-def _keys_cached(iso3: str, names: tuple[str, ...]) -> frozenset[str]:
-    keys = {normalise(n) for n in names}
-    keys |= {_ARTICLES.sub("", k) for k in keys}
-    return frozenset(keys)
-
-
-def _keys(state: State) -> frozenset[str]:
-    names: list[str] = [state.iso3, state.iso2, state.un_name]
+def _names_of(state: State) -> list[str]:
+    names = [state.iso3, state.iso2, state.un_name, *state.sources.get("aliases", ())]
     for forms in state.names.values():
         names += [forms.short, forms.with_article, forms.formal]
     country = pycountry.countries.get(alpha_3=state.iso3)
-    names += [getattr(country, a) for a in ("name", "official_name", "common_name")
-              if hasattr(country, a)]
-    return _keys_cached(state.iso3, tuple(names))
+    if country is None:
+        return names
+    iso_names = [getattr(country, a) for a in ("name", "official_name", "common_name")
+                 if hasattr(country, a)]
+    for translate in _iso_translations():
+        local = [translate(n) for n in iso_names]
+        names += local + [n.split(",")[0] for n in local if "," in n]
+    return names + iso_names
 
 
-def _suggest(key: str, states: Sequence[State]) -> str:
-    names = {normalise(s.un_name): s for s in states}
-    for s in states:
-        for forms in s.names.values():
-            names.setdefault(normalise(forms.short), s)
-    close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.6)
-    picks = list(dict.fromkeys(f"{names[c].un_name} ({names[c].iso3})" for c in close))
-    if not picks:
-        return "; give an ISO code (e.g. KEN) or a name (see `ccmkit states list`)"
-    return "; did you mean " + ", ".join(picks) + "?"
+@cache
+def _iso_translations() -> tuple[Callable[[str], str], ...]:
+    """French and Spanish ISO 3166 names (pycountry's catalogs, from Debian iso-codes)."""
+    return tuple(
+        gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang],
+                            fallback=True).gettext
+        for lang in ("fr", "es")
+    )
+
+
+@cache
+def _records() -> tuple[StateRecord, ...]:
+    path = shipped_data_dir() / "states.yaml"
+    raw = read_yaml(path, trusted=True)
+    records = tuple(validate(StateRecord, r, str(path), f"entry {i + 1}")
+                    for i, r in enumerate(raw))
+    return records
+
+
+@cache
+def _groupings() -> dict[str, GroupingRecord]:
+    path = shipped_data_dir() / "groupings.yaml"
+    raw = read_yaml(path, trusted=True)
+    records = [validate(GroupingRecord, r, str(path), f"entry {i + 1}")
+               for i, r in enumerate(raw)]
+    return {r.key: r for r in records}
+
+
+def _state(record: StateRecord, membership: Membership, facts: dict[str, Observation],
+           groupings: tuple[str, ...]) -> State:
+    country = pycountry.countries.get(alpha_3=record.iso3)
+    sources = {k: v.model_dump(mode="json") for k, v in record.sources.items()}
+    sources["aliases"] = list(record.aliases)
+    return State(
+        iso3=record.iso3,
+        iso2=country.alpha_2 if country else "",
+        un_name=record.un_name,
+        names=dict(record.names),
+        region=record.m49.region,
+        subregion=record.m49.subregion,
+        intermediate=record.m49.intermediate,
+        languages=tuple(record.languages),
+        languages_basis=record.languages_basis,
+        membership=membership,
+        facts=facts,
+        groupings=groupings,
+        sources=sources,
+        notes=tuple(n.model_dump() for n in record.notes),
+    )
+
+
+def load_registry(status_file: Path | None = None, status_as_of: str | None = None,
+                  data_dir: Path | None = None) -> Registry:
+    """Merge the shipped records with the status table, the facts and the groupings."""
+    user = user_data_dir(data_dir)
+    if user is not None and not user.is_dir():
+        raise DataError(f"data folder {user} not found; create it or fix --data-dir / "
+                        "CCMKIT_DATA_DIR")
+    table = load_status(status_file, status_as_of, user)
+    records = _records()
+    codes = frozenset(r.iso3 for r in records)
+    unknown_rows = sorted(set(table.rows) - codes)
+    if unknown_rows:
+        where = table.update or table.path
+        raise DataError(f"{where}: unknown State code {unknown_rows[0]!r}; use ISO 3166 alpha-3 "
+                        "codes as in `ccmkit states list`")
+    book = load_factbook(shipped_data_dir(), user, codes)
+    groupings = _groupings()
+    membership_of: dict[str, list[str]] = {}
+    for key, record in groupings.items():
+        for iso3 in record.members:
+            membership_of.setdefault(iso3, []).append(key)
+    states = tuple(
+        _state(r, table.membership(r.iso3), book.current(r.iso3),
+               tuple(membership_of.get(r.iso3, ())))
+        for r in records
+    )
+    return Registry(states=states, status=table, groupings=groupings, factbook=book,
+                    index=_index(states))
+
+
+def today() -> date:
+    """Today's date (one place, so staleness can be computed against a fixed day in tests)."""
+    return date.today()
+
+
+normalise = lookup.normalise

@@ -24,32 +24,32 @@ class Choice:
 
 
 def choose_variant(subject: Subject, lang: str) -> Choice:
-    """`minimal` for a State known to have neither stockpiles nor contamination, else `full`."""
+    """The model-law variant (rule in ccmkit.rules), with its reason for the legal adviser."""
     _ = gettext_for(lang)
+    value = subject.legislation_choice().value
     if subject.options.legislation:
-        return Choice(subject.options.legislation, _("Variant chosen on the command line."))
-    stock, contamination = (subject.state.fact(k) for k in ("stockpiles", "contamination"))
-    if stock.value == "no" and contamination.value == "no":
-        return Choice("minimal", _("Minimum credible implementation: the State data record no "
-                                   "stockpiles and no contamination."))
-    return Choice("full", _("Full model law: the State data do not establish that the State "
-                            "has neither stockpiles nor contamination."))
+        return Choice(value, _("Variant chosen on the command line."))
+    if value == "minimal":
+        return Choice(value, _("Minimum credible implementation: the State data record no "
+                               "stockpiles and no contamination."))
+    return Choice(value, _("Full model law: the State data do not establish that the State "
+                           "has neither stockpiles nor contamination."))
 
 
 def choose_style(subject: Subject, lang: str) -> Choice:
-    """Drafting style from the State's legal tradition (or the option); a default otherwise."""
+    """The drafting style (rule in ccmkit.rules), with its reason for the legal adviser."""
     _ = gettext_for(lang)
+    value = subject.drafting_choice().value
     if subject.options.drafting:
-        return Choice(subject.options.drafting, _("Drafting style chosen on the command line."))
-    tradition = subject.state.fact("legal_tradition").value
+        return Choice(value, _("Drafting style chosen on the command line."))
+    tradition = subject.fact_value("legal_tradition")
     if tradition == "common_law":
-        return Choice("common-law", _("Common-law style: the State's legal tradition is "
-                                      "recorded as common law."))
+        return Choice(value, _("Common-law style: the State's legal tradition is "
+                               "recorded as common law."))
     if tradition == "civil_law":
-        return Choice("civil-law", _("Civil-law style: the State's legal tradition is "
-                                     "recorded as civil law."))
-    style = "common-law" if subject.state.languages[:1] == ("en",) else "civil-law"
-    return Choice(style, _("The legal tradition is not recorded ({tradition}); this style "
+        return Choice(value, _("Civil-law style: the State's legal tradition is "
+                               "recorded as civil law."))
+    return Choice(value, _("The legal tradition is not recorded ({tradition}); this style "
                            "follows the State's first package language. Choose the other with "
                            "--drafting or set legal_tradition in the profile.").format(
         tradition=tradition))

@@ -54,6 +54,7 @@ def state_facts(subject: Any) -> dict[str, str]:
     state = subject.state
     return {
         "status": state.status,
-        **{key: state.fact(key).value for key in
-           ("stockpiles", "contamination", "mine_ban_treaty", "legal_tradition")},
+        **{key: state.value(key) for key in
+           ("stockpiles", "contamination", "producer", "used", "mine_ban_treaty",
+            "legal_tradition")},
     }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ccmkit.documents.subject import Subject, common_context, facts_table
+from ccmkit.documents.subject import Subject, common_context
 from ccmkit.treaty import (
     CLEARANCE_YEARS,
     ENTRY_INTO_FORCE,
@@ -41,5 +41,4 @@ def build(subject: Subject, lang: str) -> dict[str, Any]:
         "report_days": INITIAL_REPORT_DAYS,
         "stockpile_years": STOCKPILE_YEARS,
         "clearance_years": CLEARANCE_YEARS,
-        "facts": facts_table(subject, lang),
     }

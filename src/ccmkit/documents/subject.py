@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
-
+from ccmkit import rules
 from ccmkit.data.profile import Profile
 from ccmkit.data.states import Registry, State
 from ccmkit.i18n import gettext_for
 from ccmkit.languages import get_language
 from ccmkit.render.html import blank
+from ccmkit.rules import Choice
 from ccmkit.treaty import ADOPTION_DATE, Route, Timeline, route_for, timeline
 
 
@@ -62,9 +62,31 @@ class Subject:
         return self.options.deposit_date or self.profile.planned_deposit_date
 
     @property
+    def barrier_choices(self) -> list[Choice]:
+        """The barriers the package addresses, given (option, profile) or inferred."""
+        if self.options.barriers:
+            return rules.barriers(self.state, self.registry, self.options.barriers, "options")
+        return rules.barriers(self.state, self.registry, self.profile.barriers, "profile")
+
+    @property
     def barriers(self) -> tuple[str, ...]:
-        chosen = self.options.barriers
-        return self.profile.barriers if chosen is None else chosen
+        return tuple(c.value for c in self.barrier_choices)
+
+    def fact_value(self, name: str) -> str:
+        """The canonical value of a fact about the State (``yes``, ``no``, ``unknown``…)."""
+        return self.state.value(name)
+
+    def legislation_choice(self) -> Choice:
+        return rules.legislation_variant(self.state, self.options.legislation)
+
+    def drafting_choice(self) -> Choice:
+        return rules.drafting_style(self.state, self.options.drafting)
+
+    def choices(self) -> list[Choice]:
+        """Every choice made for the package, with its reason (for the internal brief)."""
+        return [*self.barrier_choices, self.legislation_choice(), self.drafting_choice(),
+                rules.treaty_part(self.state, "stockpiles"),
+                rules.treaty_part(self.state, "contamination")]
 
     @property
     def generated_at(self) -> datetime:
@@ -72,7 +94,7 @@ class Subject:
 
     def may_have(self, fact: str) -> bool:
         """True unless the State is known NOT to have stockpiles/contamination."""
-        return self.state.fact(fact).value != "no"
+        return self.fact_value(fact) != "no"
 
     def timeline(self) -> Timeline | None:
         """Deadlines from the deposit date, if one is known."""
@@ -128,25 +150,3 @@ def common_context(subject: Subject, lang: str) -> dict[str, Any]:
         "today_blank": blank(_("date")),
         "profile_notes": subject.profile.notes,
     }
-
-
-def facts_table(subject: Subject, lang: str) -> list[tuple[str, str, Markup | str]]:
-    """Rows (label, value, source) of what the documents assumed about the State."""
-    _ = gettext_for(lang)
-    labels = {
-        "stockpiles": _("Cluster munition stockpiles"),
-        "contamination": _("Cluster munition contamination"),
-        "mine_ban_treaty": _("State Party to the Mine Ban Convention"),
-        "legal_tradition": _("Legal tradition"),
-    }
-    values = {
-        "yes": _("yes"), "no": _("no"), "unknown": _("unknown"),
-        "common_law": _("common law"), "civil_law": _("civil law"), "mixed": _("mixed"),
-    }
-    rows = []
-    for key, label in labels.items():
-        fact = subject.state.fact(key)
-        where = fact.source or _("no source")
-        when = fact.as_of or _("undated")
-        rows.append((label, values.get(fact.value, fact.value), f"{where} ({when})"))
-    return rows

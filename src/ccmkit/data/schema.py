@@ -1,0 +1,267 @@
+"""Typed schemas of every data file ccmkit reads, validated when loaded (pydantic v2).
+
+A validation failure becomes one line naming the file, the entry and the key (`describe`).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
+
+from ccmkit.vocab import GROUPINGS, ROUTES, STATUSES, Route, Status
+
+ISO3 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+MAX_TEXT = 2000  # longest text accepted in a data field (a quote, a note, a name)
+
+
+def _clean_text(value: str) -> str:
+    if any(ch in value for ch in ("\ufffe", "\uffff")) or any(
+        ord(ch) < 32 and ch not in "\n\t" for ch in value
+    ):
+        raise ValueError("must be text without control characters (nor U+FFFE, U+FFFF)")
+    return value
+
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT),
+    AfterValidator(_clean_text),
+]
+_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_CIRCA = re.compile(r"^c\.\s*(\d{4})(?:\s*[–-]\s*(\d{4}))?$")  # "c. 2013", "c. 2024–2025"
+
+
+def parse_partial_date(value: object) -> date | None:
+    """A date from ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (first day of the period); ``undated``
+    or empty gives None."""
+    if value is None or isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if text == "" or text.startswith("undated"):
+        return None
+    circa = _CIRCA.match(text)
+    if circa:
+        return date(int(circa.group(2) or circa.group(1)), 1, 1)
+    if not _PARTIAL_DATE.match(text):
+        raise ValueError(f"{text!r} is not a date YYYY-MM-DD, YYYY-MM, YYYY, c. YYYY or "
+                         "'undated'")
+    parts = [int(p) for p in text.split("-")] + [1, 1]
+    try:
+        return date(parts[0], parts[1], parts[2])
+    except ValueError:
+        raise ValueError(f"{text!r} is not a calendar date") from None
+
+
+def precision_of(value: object) -> Literal["day", "month", "year", "circa"] | None:
+    """How precise a partial date written as text is (``circa`` for "c. 2013")."""
+    text = str(value or "").strip()
+    if _CIRCA.match(text):
+        return "circa"
+    if not _PARTIAL_DATE.match(text):
+        return "day" if isinstance(value, date) else None
+    return ("year", "month", "day")[text.count("-")]
+
+
+PartialDate = Annotated[date | None, BeforeValidator(parse_partial_date)]
+
+
+class Strict(BaseModel):
+    """Base of every schema: unknown keys are errors; instances are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# --- States ---------------------------------------------------------------------------------
+
+class NameForms(Strict):
+    """A State's name in one language, in every form the templates need."""
+
+    short: Text
+    with_article: Text
+    of: Text
+    to: Text
+    formal: Text
+    formal_of: Text
+
+
+class M49(Strict):
+    region: Text
+    subregion: Text
+    intermediate: Text | None = None
+
+
+class Provenance(Strict):
+    source: Text
+    as_of: PartialDate = None
+
+
+class Note(Strict):
+    """A sourced remark about a State that is not one of the named facts."""
+
+    text: Text
+    source: Text
+    as_of: Text | None = None
+
+
+class StateRecord(Strict):
+    """One entry of states.yaml."""
+
+    iso3: ISO3
+    un_name: Text
+    m49: M49
+    languages: list[Text] = Field(min_length=1)
+    languages_basis: Literal["finding", "default"]
+    names: dict[str, NameForms]
+    sources: dict[str, Provenance]
+    aliases: list[Text] = []
+    notes: list[Note] = []
+
+
+# --- Status table -----------------------------------------------------------------------------
+
+class StatusRow(Strict):
+    """One row of a Convention status table, keyed by ISO code."""
+
+    iso3: ISO3
+    status: Status
+    route: Route | None = None
+    signature_date: date | None = None
+    deposit_date: date | None = None
+    effective_date: date | None = None
+    source: Text | None = None
+
+
+# --- Sources and facts --------------------------------------------------------------------------
+
+class Source(Strict):
+    """A document facts are read from."""
+
+    title: Text
+    url: Text | None = None
+    date: PartialDate = None
+
+
+class ObservationRow(Strict):
+    """One row of facts.csv (shipped or the user's): a value read in a source, with its quote."""
+
+    iso3: ISO3
+    fact: Text
+    value: Text
+    qualifier: Text | None = None
+    source: Text | None = None
+    as_of: Text | None = None
+    quote: Text | None = None
+
+
+class ImportRow(Strict):
+    """One row in the reference sample's format (``ccmkit facts import``)."""
+
+    iso3: ISO3
+    fact: Text
+    value: Text
+    source_url: Text | None = None
+    source_title: Text | None = None
+    as_of: Text
+    quote: Text | None = None
+
+
+# --- Groupings ------------------------------------------------------------------------------
+
+class GroupingRecord(Strict):
+    """A regional or political grouping used for outreach, with its member States."""
+
+    key: Literal[GROUPINGS]  # type: ignore[valid-type]
+    names: dict[str, Text]
+    source_url: Text
+    source_title: Text
+    as_of: PartialDate = None
+    quote: Text | None = None
+    members: list[ISO3]
+    suspended: list[ISO3] = []  # members whose participation is suspended (still members)
+    withdrawn: list[ISO3] = []  # announced or effective withdrawals (not members)
+    other_members: list[Text] = []  # members that are not among the 197 States
+    notes: list[Text] = []
+
+
+def describe(exc: ValidationError, where: str, entry: str | None = None) -> str:
+    """One line for the first error: file, entry, key and what was expected."""
+    error = exc.errors()[0]
+    loc = ".".join(str(p) for p in error["loc"])
+    prefix = f"{where}" + (f", {entry}" if entry else "")
+    if error["type"] == "extra_forbidden":
+        return f"{prefix}: unknown key {loc!r}"
+    if error["type"] == "missing":
+        return f"{prefix}: missing key {loc!r}"
+    got = error.get("input")
+    shown = repr(got) if len(repr(got)) <= 60 else repr(got)[:57] + "...'"
+    return f"{prefix}: key {loc!r}: {error['msg']} (got {shown})"
+
+
+def validate(model: type[Strict], raw: Any, where: str, entry: str | None = None) -> Any:
+    """``model.model_validate(raw)`` with a one-line :class:`DataError` on failure."""
+    from ccmkit.errors import DataError
+
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise DataError(describe(exc, where, entry)) from None
+
+
+__all__ = [
+    "ROUTES",
+    "STATUSES",
+    "GroupingRecord",
+    "ImportRow",
+    "ObservationRow",
+    "Source",
+    "StateRecord",
+    "StatusRow",
+    "describe",
+    "parse_partial_date",
+    "validate",
+]
+
+
+MAX_YAML_BYTES = 5_000_000
+
+
+def read_yaml(path: Path, trusted: bool = False) -> Any:
+    """Parse a YAML data file with libyaml's safe loader.
+
+    An untrusted file (the user's) is bounded before parsing: at most MAX_YAML_BYTES, and no
+    anchors or aliases (a few lines of aliases can expand to gigabytes)."""
+    import yaml
+
+    from ccmkit.errors import DataError
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        if not trusted and path.stat().st_size > MAX_YAML_BYTES:
+            raise DataError(f"{path}: larger than {MAX_YAML_BYTES // 1_000_000} MB")
+        text = path.read_text(encoding="utf-8")
+        if not trusted and any(isinstance(e, yaml.AliasEvent) or getattr(e, "anchor", None)
+                               for e in yaml.parse(text, Loader=loader)):
+            raise DataError(f"{path}: YAML anchors and aliases are not allowed; "
+                            "write the values out")
+        return yaml.load(text, Loader=loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f", line {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise DataError(f"{path}{line}: {problem}; fix the YAML syntax") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read ({exc.strerror})") from None
