@@ -314,6 +314,11 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
         raise SystemExit(1)
 
 
+from ccmkit.cli.log import log  # noqa: E402  (the log group needs the helpers above)
+
+cli.add_command(log)
+
+
 def main() -> None:
     """Console entry point."""
     cli(prog_name="ccmkit")
