@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -194,7 +195,7 @@ def export(ctx: click.Context, fmt: str) -> None:
     """Write every live record to standard output as CSV or XLSX (redirect to a file)."""
     from ccmkit.log.formats import rows, to_csv, to_xlsx
 
-    stdout = click.get_binary_stream("stdout")
+    stdout = sys.stdout.buffer
     if fmt == "xlsx" and stdout.isatty():
         raise CcmkitError("--format xlsx writes a binary file: redirect it, "
                           "e.g. `ccmkit log export --format xlsx > log.xlsx`")
