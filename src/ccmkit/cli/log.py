@@ -29,7 +29,7 @@ class LogGroup(CcmkitGroup):
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
-            raise UsageLine(exc.format_message()) from None
+            raise UsageLine(" ".join(exc.format_message().split())) from None
 
 
 @contextmanager
