@@ -71,7 +71,7 @@ def make_engine(url: str) -> Engine:
     if backend == "postgresql":
         if parsed.get_driver_name() != "psycopg":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, poolclass=NullPool,
+        return create_engine(parsed, pool_pre_ping=True, pool_size=2,
                              connect_args={"connect_timeout": 10,
                                            "application_name": "ccmkit"})
     raise CcmkitError(f"--db/{DB_ENV}: backend {backend!r} is not supported; use SQLite "
