@@ -18,9 +18,15 @@ TABLE = ("id", "state", "date", "stage", "channel", "lead", "with_whom", "next_s
 INTERNAL = "INTERNAL: ccmkit outreach follow-up log; not for circulation"
 
 
+def plural(n: int, word: str) -> str:
+    """'1 record', '2 records'."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def rows(records: Sequence[Record]) -> list[dict[str, Any]]:
     """One flat dict per record, in COLUMNS order."""
-    return [{c: r.as_dict()[c] for c in COLUMNS} for r in records]
+    flat = [r.as_dict() for r in records]
+    return [{c: row[c] for c in COLUMNS} for row in flat]
 
 
 def _align(header: Sequence[str], lines: list[list[str]]) -> list[str]:
@@ -44,7 +50,7 @@ def render_records(records: Sequence[Record], fmt: str) -> str:
     if fmt == "csv":
         return to_csv(data)
     lines = _align(TABLE, [[_cell(row[c]) for c in TABLE] for row in data])
-    lines.append(f"{len(data)} records")
+    lines.append(plural(len(data), "record"))
     return "\n".join(lines) + "\n"
 
 
@@ -133,7 +139,7 @@ def render_report(report: Report, fmt: str, lang: str = "en") -> str:
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     m = data["meetings"]
     out = [INTERNAL, f"Follow-up log report as of {data['as_of']} "
-           f"({data['records']} records, {data['removed_records']} removed)", ""]
+           f"({plural(data['records'], 'record')}, {data['removed_records']} removed)", ""]
     out.append(f"Documented bilateral meetings (Geneva or capital): {m['documented']} of the "
                f"target of {m['target']}" + (" (target met)" if m["target_met"] else ""))
     meeting_lines = [[x["date"], x["state"], _cell(x["name"], 30), x["channel"] or "",
