@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import datetime as dt
 
 from sqlalchemy import (
     CheckConstraint,
@@ -47,20 +47,20 @@ class Entry(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     state: Mapped[str] = mapped_column(String(3), index=True)
-    date: Mapped[date] = mapped_column(Date)
+    date: Mapped[dt.date] = mapped_column(Date)
     stage: Mapped[str] = mapped_column(String(20))
     channel: Mapped[str | None] = mapped_column(String(10))
     lead: Mapped[str | None] = mapped_column(Text)
     with_whom: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
     next_step: Mapped[str | None] = mapped_column(Text)
-    due: Mapped[date | None] = mapped_column(Date)
+    due: Mapped[dt.date | None] = mapped_column(Date)
     package: Mapped[str | None] = mapped_column(Text)
     package_sha256: Mapped[str | None] = mapped_column(String(64))
     recorded_by: Mapped[str] = mapped_column(String(200))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     removed_by: Mapped[str | None] = mapped_column(String(200))
-    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     changes: Mapped[list[Change]] = relationship(back_populates="entry",
                                                  order_by="Change.id")
@@ -75,7 +75,7 @@ class Change(Base):
     entry_id: Mapped[int] = mapped_column(ForeignKey("log_entry.id"), index=True)
     action: Mapped[str] = mapped_column(String(10))
     changed_by: Mapped[str] = mapped_column(String(200))
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     detail: Mapped[str | None] = mapped_column(Text)
 
     entry: Mapped[Entry] = relationship(back_populates="changes")

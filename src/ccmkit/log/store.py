@@ -7,6 +7,7 @@ the records (see ccmkit.log.formats).
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import hashlib
 import json
@@ -32,7 +33,6 @@ USER_ENV = "CCMKIT_USER"
 MEETINGS_TARGET = 10  # work plan 2025-2026: at least 10 documented bilateral outreach meetings
 MEETING_STAGES = ("meeting-held", "next-step-agreed")
 BILATERAL_CHANNELS = ("geneva", "capital")
-TEXT_FIELDS = ("lead", "with_whom", "note", "next_step")
 MAX_TEXT = 4000
 
 
@@ -72,14 +72,14 @@ class Fields:
     """What a user records about one contact."""
 
     state: str
-    date: date
+    date: dt.date
     stage: str
     channel: str | None = None
     lead: str | None = None
     with_whom: str | None = None
     note: str | None = None
     next_step: str | None = None
-    due: date | None = None
+    due: dt.date | None = None
     package: Package | None = None
 
 
@@ -209,8 +209,9 @@ def check(f: Fields) -> Fields:
     if f.package is not None and (len(f.package.sha256) != 64
                                   or set(f.package.sha256) - set("0123456789abcdef")):
         raise CcmkitError(f"package SHA-256 {f.package.sha256!r} is not 64 hex digits")
-    texts = {name: _text(getattr(f, name), name.replace("_", " ")) for name in TEXT_FIELDS}
-    return replace(f, state=find_state(f.state).iso3, **texts)
+    return replace(f, state=find_state(f.state).iso3, lead=_text(f.lead, "lead"),
+                   with_whom=_text(f.with_whom, "with whom"), note=_text(f.note, "note"),
+                   next_step=_text(f.next_step, "next step"))
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -403,10 +404,9 @@ class Log:
         meetings, other = _meetings(live)
         latest = self.latest()
         stages = {s: tuple(sorted(c for c, r in latest.items() if r.stage == s)) for s in STAGES}
-        overdue = tuple(sorted(
-            (Overdue(r.state, r.id, r.next_step, r.due, (today - r.due).days, r.lead)
-             for r in latest.values() if r.due is not None and r.due < today),
-            key=lambda o: (o.due, o.state)))
+        late = [Overdue(r.state, r.id, r.next_step, r.due, (today - r.due).days, r.lead)
+                for r in latest.values() if r.due is not None and r.due < today]
+        overdue = tuple(sorted(late, key=lambda o: (o.due, o.state)))
         ranked = tuple(find_state(code).iso3 for code in top15) if top15 is not None else None
         never = tuple(c for c in ranked if c not in latest) if ranked is not None else None
         return Report(today=today, target=MEETINGS_TARGET, meetings=meetings,
@@ -422,7 +422,8 @@ def _meetings(records: Sequence[Record]) -> tuple[tuple[Meeting, ...], tuple[Mee
     for r in records:
         if r.stage in MEETING_STAGES:
             grouped.setdefault((r.state, r.date), []).append(r)
-    bilateral, other = [], []
+    bilateral: list[Meeting] = []
+    other: list[Meeting] = []
     for (state, day), group in sorted(grouped.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         channels = [r.channel for r in group if r.channel]
         channel = next((c for c in channels if c in BILATERAL_CHANNELS),
