@@ -297,6 +297,9 @@ from ccmkit.cli.data import facts, states  # noqa: E402  (commands register on `
 
 cli.add_command(states)
 cli.add_command(facts)
+from ccmkit.cli.web import serve, users  # noqa: E402
+
+cli.add_command(serve), cli.add_command(users)
 
 
 def main() -> None:
