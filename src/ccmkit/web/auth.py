@@ -18,6 +18,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ccmkit.i18n import N_
@@ -76,7 +77,7 @@ class LoginForm(FlaskForm):
 
 class LanguageForm(FlaskForm):
     lang = SelectField(N_("Interface language"),
-                       choices=[(c, language_registry()[c].name) for c in UI_LANGS])
+                       choices=[SelectChoice(c, language_registry()[c].name) for c in UI_LANGS])
 
 
 def safe_next(target: str | None) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -34,8 +35,10 @@ class Checkboxes(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def translated(mapping: Mapping[str, str], values: Iterable[str]) -> list[tuple[str, str]]:
-    return [(v, _(mapping[v])) for v in values]
+def translated(mapping: Mapping[str, str], values: Iterable[str],
+               group: str | None = None) -> list[SelectChoice]:
+    """Choices with their labels in the interface language."""
+    return [SelectChoice(v, _(mapping[v]), optgroup=group) for v in values]
 
 
 class PackageForm(FlaskForm):
@@ -59,12 +62,13 @@ class PackageForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        auto = [("", _("Chosen from the State's facts"))]
+        auto = [SelectChoice("", _("Chosen from the State's facts"))]
         self.languages.choices = translated(labels.LANGUAGE, LANGS)
         self.documents.choices = translated(labels.DOC_KIND, DOC_KINDS)
         self.formats.choices = translated(labels.FORMAT, FORMATS)
         by_status = _("Ratification, or accession for a State that has not signed")
-        self.instrument.choices = [("", by_status), *translated(labels.ROUTE, SIGNATORY_ROUTES)]
+        self.instrument.choices = [SelectChoice("", by_status),
+                                   *translated(labels.ROUTE, SIGNATORY_ROUTES)]
         self.signatory_title.choices = translated(labels.SIGNATORY_TITLE, SIGNATORY_TITLES)
         self.barriers.choices = translated(labels.BARRIER, BARRIERS)
         self.legislation.choices = [*auto, *translated(labels.LEGISLATION, LEGISLATION_VARIANTS)]
@@ -83,10 +87,12 @@ class WorkshopForm(FlaskForm):
                  **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         names = grouping_names or {}
-        self.selection.choices = {  # type: ignore[assignment]
-            _("Groupings"): [(f"group:{g}", names.get(g, g)) for g in GROUPINGS],
-            _("Regions"): [(f"region:{r}", _(labels.REGION[r])) for r in labels.REGION],
-        }
+        groupings, regions = _("Groupings"), _("Regions")
+        self.selection.choices = [
+            *(SelectChoice(f"group:{g}", names.get(g, g), optgroup=groupings) for g in GROUPINGS),
+            *(SelectChoice(f"region:{r}", _(labels.REGION[r]), optgroup=regions)
+              for r in labels.REGION),
+        ]
         self.also.choices = translated(labels.LANGUAGE, LANGS)
         self.documents.choices = translated(labels.DOC_KIND, DOC_KINDS)
         self.formats.choices = translated(labels.FORMAT, FORMATS)

@@ -31,11 +31,6 @@ def _(message: str, **values: object) -> str:
     return text % values if values else text
 
 
-def ngettext(singular: str, plural: str, n: int, **values: object) -> str:
-    text = translations(current_lang()).ngettext(singular, plural, n)
-    return text % {"num": n, **values}
-
-
 def init_app(app: Flask) -> None:
     """Gettext in every template, in the user's language."""
     app.jinja_env.add_extension("jinja2.ext.i18n")
