@@ -74,3 +74,18 @@ def test_routes() -> None:
     assert route_for("withdrawn") == "accession"
     with pytest.raises(ValueError):
         route_for("state_party")
+
+
+@pytest.mark.parametrize(("deposit", "signed", "historical", "message"), [
+    (date(2007, 1, 1), None, True, "before the Convention was adopted"),
+    (date(2009, 1, 1), date(2009, 3, 18), True, "before the State signed"),
+    (date(2040, 1, 1), None, False, "more than 10 years ahead"),
+    (date(2018, 3, 1), None, False, "in the past"),
+    (date(2018, 3, 1), None, True, None),
+    (date(2027, 3, 15), date(2008, 12, 3), False, None),
+])
+def test_check_deposit_date(deposit, signed, historical, message) -> None:
+    from ccmkit.treaty import check_deposit_date
+
+    found = check_deposit_date(deposit, date(2026, 11, 26), signed, historical)
+    assert (found is None) if message is None else (message in found)

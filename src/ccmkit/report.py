@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from datetime import date
+from typing import Any
 
 from ccmkit.data.facts import Observation
 from ccmkit.data.states import Registry, State
@@ -95,7 +96,7 @@ def state_record(state: State, registry: Registry, today: date | None = None) ->
         "languages_basis": state.languages_basis,
         "facts": {name: fact_record(state.fact(name), today) for name in _fact_names(state)},
         "notes": list(state.notes),
-        "sources": {k: v for k, v in state.sources.items() if k != "aliases"},
+        "sources": state.sources,
     }
 
 
@@ -152,7 +153,7 @@ def show_timeline(state: State, deposit: date, fmt: str) -> str:
         stockpiles=state.value("stockpiles") != "no",
         contamination=state.value("contamination") != "no",
     )
-    data = {"state": state.iso3, "route": route, "dates": line.as_iso()}
+    data: dict[str, Any] = {"state": state.iso3, "route": route, "dates": line.as_iso()}
     if fmt == "json":
         return json.dumps(data, indent=2) + "\n"
     labels = {

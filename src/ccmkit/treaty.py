@@ -89,3 +89,28 @@ def timeline(deposit: date, *, stockpiles: bool = True, contamination: bool = Tr
         stockpile_destruction_due=add_years(eif, STOCKPILE_YEARS) if stockpiles else None,
         clearance_due=add_years(eif, CLEARANCE_YEARS) if contamination else None,
     )
+
+
+PLANNING_HORIZON_YEARS = 10  # a planned deposit further ahead than this is a typing error
+
+
+def check_deposit_date(deposit: date, today: date, signed: date | None = None,
+                       historical: bool = False) -> str | None:
+    """Why a deposit date cannot be used, or None when it can.
+
+    A date before the Convention's adoption, before the State's signature, more than
+    PLANNING_HORIZON_YEARS ahead, or in the past (unless `historical`, for a worked example
+    such as Sri Lanka's 2018 deposit) is refused.
+    """
+    if deposit < ADOPTION_DATE:
+        return (f"deposit date {deposit} is before the Convention was adopted "
+                f"({ADOPTION_DATE}); give a later date")
+    if signed is not None and deposit < signed:
+        return f"deposit date {deposit} is before the State signed ({signed}); give a later date"
+    if deposit > add_years(today, PLANNING_HORIZON_YEARS):
+        return (f"deposit date {deposit} is more than {PLANNING_HORIZON_YEARS} years ahead; "
+                "check the year")
+    if deposit < today and not historical:
+        return (f"deposit date {deposit} is in the past; give a planned date, or pass "
+                "--historical for a past deposit")
+    return None

@@ -91,7 +91,9 @@ class ProfileFile(Strict):
 
 
 def _scalar(value: Any) -> str:
-    return {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -241,7 +243,8 @@ def _explain(exc: ValidationError) -> str:
 
 
 def _submodel(name: object) -> type[Strict]:
-    return {"signatory": SignatoryModel, "facts": FactModel}.get(str(name), ProfileFile)
+    models: dict[str, type[Strict]] = {"signatory": SignatoryModel, "facts": FactModel}
+    return models.get(str(name), ProfileFile)
 
 
 def check_profile_state(profile: Profile, state: Any) -> None:

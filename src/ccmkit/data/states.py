@@ -46,6 +46,7 @@ class State:
     groupings: tuple[str, ...] = ()
     sources: dict[str, dict] = field(default_factory=dict)
     notes: tuple[dict, ...] = ()
+    aliases: tuple[str, ...] = ()
 
     @property
     def status(self) -> Status:
@@ -158,7 +159,7 @@ def _index(states: tuple[State, ...]) -> dict[str, str]:
 
 
 def _names_of(state: State) -> list[str]:
-    names = [state.iso3, state.iso2, state.un_name, *state.sources.get("aliases", ())]
+    names = [state.iso3, state.iso2, state.un_name, *state.aliases]
     for forms in state.names.values():
         names += [forms.short, forms.with_article, forms.formal]
     country = pycountry.countries.get(alpha_3=state.iso3)
@@ -204,7 +205,6 @@ def _state(record: StateRecord, membership: Membership, facts: dict[str, Observa
            groupings: tuple[str, ...]) -> State:
     country = pycountry.countries.get(alpha_3=record.iso3)
     sources = {k: v.model_dump(mode="json") for k, v in record.sources.items()}
-    sources["aliases"] = list(record.aliases)
     return State(
         iso3=record.iso3,
         iso2=country.alpha_2 if country else "",
@@ -220,6 +220,7 @@ def _state(record: StateRecord, membership: Membership, facts: dict[str, Observa
         groupings=groupings,
         sources=sources,
         notes=tuple(n.model_dump() for n in record.notes),
+        aliases=tuple(record.aliases),
     )
 
 
