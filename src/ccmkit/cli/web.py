@@ -52,9 +52,9 @@ def users() -> None:
 
 
 def _engine(db_url: str | None):
-    from ccmkit.web.users import make_engine, resolve_url
+    from ccmkit.web.users import open_database
 
-    return make_engine(resolve_url(db_url))
+    return open_database(db_url)
 
 
 @users.command("add")

@@ -11,26 +11,34 @@ from flask import current_app
 from sqlalchemy import Engine
 
 from ccmkit.data.states import Registry, load_registry
+from ccmkit.log.store import Log
 from ccmkit.web.jobs import JobRunner
-from ccmkit.web.users import make_engine, resolve_url
 
 
 @dataclass
 class Services:
     """One per app: built at start, used by every request."""
 
-    engine: Engine
+    log: Log  # the follow-up log (and its database, which also holds the users)
     jobs: JobRunner
     _registry: Registry | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Services:
-        engine = make_engine(resolve_url(config.get("CCMKIT_DB")))
+        log = Log(config.get("CCMKIT_DB"), user="web")
         jobs = JobRunner(Path(config["CCMKIT_OUTPUT_DIR"]), int(config["CCMKIT_WORKERS"]))
         if config.get("CCMKIT_WARM"):
             jobs.warm()
-        return cls(engine, jobs)
+        return cls(log, jobs)
+
+    @property
+    def engine(self) -> Engine:
+        return self.log.engine
+
+    def log_as(self, user: str) -> Log:
+        """The log, recording changes under a signed-in user's name."""
+        return self.log.as_user(user)
 
     @property
     def registry(self) -> Registry:

@@ -1,56 +1,31 @@
 """Users of the web workbench: name, role and an argon2 password hash, in the log's database.
 
-TODO(merge with the follow-up log, issue 17): the log's ``ccmkit.log.db`` resolves the database
-URL (``--db``/``$CCMKIT_DB``, default SQLite file in the user data folder) and runs Alembic
-migrations. Until it is on main this module resolves the same URL the same way and creates its
-one table with ``create_all``; at merge, move ``users`` into an Alembic revision of the log's
-migrations and replace :func:`resolve_url`/:func:`make_engine` by the log's.
+The table (``web_user``) belongs to the follow-up log's schema (``ccmkit.log.models.WebUser``,
+Alembic revision 0003); the database is the log's (``--db``/``$CCMKIT_DB``, default SQLite in
+the user data folder), migrated on first use.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import (
-    Column,
-    DateTime,
-    Engine,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    create_engine,
-    delete,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ccmkit.errors import CcmkitError
+from ccmkit.log.db import describe, make_engine, resolve_url, writing
+from ccmkit.log.migrate import upgrade
+from ccmkit.log.models import WebUser
 from ccmkit.vocab import ROLES
 
-DB_ENV = "CCMKIT_DB"
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
-
-metadata = MetaData()
-users = Table(
-    "web_users",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("name", String(64), nullable=False, unique=True),
-    Column("role", String(16), nullable=False),
-    Column("password_hash", String(255), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-)
+users = WebUser.__table__
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("ccmkit: no such user, same work as a real check")
@@ -71,30 +46,15 @@ class User:
         return self.role == "editor"
 
 
-def resolve_url(given: str | None = None) -> str:
-    """``given``, else ``$CCMKIT_DB``, else the SQLite file in the user data folder."""
-    raw = (given or os.environ.get(DB_ENV) or "").strip()
-    if not raw:
-        from platformdirs import user_data_path
-
-        return f"sqlite:///{user_data_path('ccmkit', appauthor=False) / 'log.sqlite3'}"
-    if "://" not in raw:
-        return f"sqlite:///{Path(raw).expanduser().absolute()}"
-    if raw.startswith(("postgresql://", "postgres://")):
-        return "postgresql+psycopg://" + raw.split("://", 1)[1]
-    return raw
-
-
-def make_engine(url: str) -> Engine:
-    """An engine for ``url`` with the users table present."""
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+def open_database(url: str | None = None) -> Engine:
+    """The log's database at ``url`` (or $CCMKIT_DB, or the default file), migrated."""
+    resolved = resolve_url(url)
+    engine = make_engine(resolved)
     try:
-        engine = create_engine(url)
-        metadata.create_all(engine)
-    except (SQLAlchemyError, ImportError) as exc:
-        raise CcmkitError(f"cannot open the database {url.split('@')[-1]}: "
-                          f"{type(exc).__name__}; check --db / {DB_ENV}") from None
+        upgrade(engine)
+    except SQLAlchemyError as exc:
+        raise CcmkitError(f"cannot open the database {describe(resolved)}: "
+                          f"{type(exc).__name__}; check --db / CCMKIT_DB") from None
     return engine
 
 
@@ -119,7 +79,7 @@ def add_user(engine: Engine, name: str, role: str, password: str) -> User:
         raise CcmkitError(f"role {role!r} is not valid; use one of {', '.join(ROLES)}")
     hashed = _hasher.hash(check_password(password))
     try:
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             new_id = conn.execute(insert(users).values(
                 name=name, role=role, password_hash=hashed,
                 created_at=datetime.now(UTC))).inserted_primary_key[0]
@@ -132,7 +92,7 @@ def add_user(engine: Engine, name: str, role: str, password: str) -> User:
 def set_password(engine: Engine, name: str, password: str) -> None:
     """Replace a user's password (their open sessions end)."""
     hashed = _hasher.hash(check_password(password))
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         done = conn.execute(update(users).where(users.c.name == name)
                             .values(password_hash=hashed)).rowcount
     if not done:
@@ -140,7 +100,7 @@ def set_password(engine: Engine, name: str, password: str) -> None:
 
 
 def remove_user(engine: Engine, name: str) -> None:
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         done = conn.execute(delete(users).where(users.c.name == name)).rowcount
     if not done:
         raise CcmkitError(f"no user {name!r}; see `ccmkit users list`")
