@@ -14,7 +14,7 @@ from ccmkit.web.users import set_password
 from tests.web.conftest import EDITOR, VIEWER, csrf_token, make_app, sign_in
 
 ARGS = {"iso3": "COD", "job_id": "A" * 24, "kind": "package", "relpath": "COD.zip",
-        "filename": "style.css"}
+        "filename": "style.css", "record_id": "1", "fmt": "csv"}
 
 
 def internal_rules(app: Flask) -> list[tuple[str, str, set[str]]]:
@@ -26,13 +26,15 @@ def internal_rules(app: Flask) -> list[tuple[str, str, set[str]]]:
         for name in rule.arguments:
             path = path.replace(f"<{name}>", ARGS[name]).replace(f"<path:{name}>", ARGS[name])
         path = path.replace("<any(package, workshop):kind>", "package")
+        path = path.replace("<int:record_id>", "1").replace("<any(csv, xlsx):fmt>", "csv")
         rules.append((rule.endpoint, path, set(rule.methods or ())))
     return rules
 
 
 def test_every_internal_page_refuses_anonymous(app: Flask, client: FlaskClient) -> None:
     rules = internal_rules(app)
-    assert {"/states", "/states/COD", "/package", "/workshop", "/"} <= {p for _e, p, _m in rules}
+    assert {"/states", "/states/COD", "/package", "/workshop", "/", "/log", "/log/report",
+            "/log/1", "/log/export.csv"} <= {p for _e, p, _m in rules}
     for endpoint, path, methods in rules:
         response = client.get(path)
         if "GET" in methods:

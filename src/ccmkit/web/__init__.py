@@ -62,6 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         WTF_CSRF_TIME_LIMIT=8 * 3600,
+        WTF_I18N_ENABLED=False,  # WTForms' own catalogs, in the interface language (forms.py)
         MAX_CONTENT_LENGTH=1_000_000,
         RATELIMIT_STORAGE_URI="memory://",
         RATELIMIT_HEADERS_ENABLED=True,
@@ -76,7 +77,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(folder)
     app.debug = False
 
-    from ccmkit.web import auth, errors, generate, i18n, security, states
+    from ccmkit.web import auth, errors, followup, generate, i18n, security, states
 
     app.extensions["ccmkit"] = Services.from_config(app.config)
     i18n.init_app(app)
@@ -86,7 +87,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(states.bp)
     app.register_blueprint(generate.bp)
+    app.register_blueprint(followup.bp)
     nav = [("states.index", N_("States")), ("generate.package", N_("Package")),
-           ("generate.workshop", N_("Workshop"))]
+           ("generate.workshop", N_("Workshop")), ("log.index", N_("Log")),
+           ("log.report", N_("Report"))]
     app.context_processor(lambda: {"nav": nav})
     return app

@@ -12,7 +12,7 @@ from ccmkit.data import lookup
 from ccmkit.errors import StateNotFound
 from ccmkit.report import state_record
 from ccmkit.vocab import GROUPINGS, STATUS_SELECTORS
-from ccmkit.web import labels
+from ccmkit.web import followup, labels
 from ccmkit.web.i18n import current_lang
 from ccmkit.web.services import services
 
@@ -88,4 +88,4 @@ def show(iso3: str) -> Response | str:
     record = state_record(state, registry, date.today())
     return render_template("state.html", state=state, record=record,
                            grouping_names={k: g.names for k, g in registry.groupings.items()},
-                           history=None)
+                           history=followup.history_of(state.iso3))
