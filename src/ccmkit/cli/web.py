@@ -28,6 +28,7 @@ def serve(host: str, port: int, workers: int | None, db_url: str | None) -> None
     config: dict = {"CCMKIT_DB": db_url, "CCMKIT_WARM": True}
     if workers:
         config["CCMKIT_WORKERS"] = workers
+    _check_free(host, port)
     app = create_app(config)
     try:
         server = make_server(host, port, app, threaded=True)
@@ -44,6 +45,21 @@ def serve(host: str, port: int, workers: int | None, db_url: str | None) -> None
     finally:
         server.server_close()
         app.extensions["ccmkit"].jobs.shutdown()
+
+
+def _check_free(host: str, port: int) -> None:
+    """One clear line if the address cannot be bound (Werkzeug would print and exit)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(infos[0][4])
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: "
+                                   f"{exc.strerror or exc}; choose another --port or --host"
+                                   ) from None
 
 
 @click.group()
