@@ -103,7 +103,7 @@ def _user_key() -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed, key_func=_user_key)
-def login() -> Response | str:
+def login() -> Response | str | tuple[str, int]:
     form = LoginForm()
     error = None
     if form.validate_on_submit():

@@ -23,7 +23,7 @@ DEFAULT_TITLE = "minister_for_foreign_affairs"
 
 
 @bp.route("/package", methods=["GET", "POST"])
-def package() -> Response | str:
+def package() -> Response | str | tuple[str, int]:
     form = PackageForm()
     if request.method == "GET":
         form.state.data = (request.args.get("state") or "")[:200]
@@ -76,7 +76,7 @@ def package_order(form: PackageForm, iso3: str) -> Order:
 
 
 @bp.route("/workshop", methods=["GET", "POST"])
-def workshop() -> Response | str:
+def workshop() -> Response | str | tuple[str, int]:
     registry = services().registry
     lang = current_lang()
     names = {k: g.names.get(lang, k) for k, g in registry.groupings.items()}

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ccmkit.errors import CcmkitError
@@ -25,7 +26,7 @@ from ccmkit.vocab import ROLES
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
-users = WebUser.__table__
+users = cast(Table, WebUser.__table__)
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("ccmkit: no such user, same work as a real check")
@@ -80,9 +81,10 @@ def add_user(engine: Engine, name: str, role: str, password: str) -> User:
     hashed = _hasher.hash(check_password(password))
     try:
         with writing(engine) as conn:
-            new_id = conn.execute(insert(users).values(
+            key = conn.execute(insert(users).values(
                 name=name, role=role, password_hash=hashed,
-                created_at=datetime.now(UTC))).inserted_primary_key[0]
+                created_at=datetime.now(UTC))).inserted_primary_key
+            new_id = int(key[0]) if key else 0
     except IntegrityError:
         raise CcmkitError(f"user {name!r} already exists; choose another name or use "
                           "`ccmkit users set-password`") from None
