@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # One command on a fresh Debian 12 machine with Python 3.11: install what ccmkit needs
 # (system libraries for WeasyPrint, fonts, LibreOffice and PDF tools for the tests),
-# PostgreSQL for the follow-up log tests (a throw-away cluster: scripts/pg.sh), create .venv with
+# PostgreSQL for the follow-up log tests (a throw-away cluster: scripts/pg.sh), Chromium for the
+# web workbench's browser tests (driven by Playwright; no browser download), create .venv with
 # ccmkit and its test tools, then generate an example package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
           fonts-liberation2 fonts-dejavu-core libreoffice-writer-nogui qpdf poppler-utils
-          postgresql)
+          postgresql chromium)
 python3 -c "import ensurepip, venv" 2>/dev/null || packages+=(python3-venv)
 missing=()
 for pkg in "${packages[@]}"; do
@@ -22,7 +23,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test,server]"
 
 rm -rf example-package
 .venv/bin/ccmkit package KEN --profile examples/kenya.yaml --out example-package

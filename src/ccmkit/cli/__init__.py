@@ -295,10 +295,12 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
 
 from ccmkit.cli.data import facts, states  # noqa: E402  (commands register on `cli`)
 from ccmkit.cli.log import log  # noqa: E402
+from ccmkit.cli.web import serve, users  # noqa: E402
 
 cli.add_command(states)
 cli.add_command(facts)
 cli.add_command(log)
+cli.add_command(serve), cli.add_command(users)
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from ccmkit.vocab import CHANNELS, STAGES
+from ccmkit.vocab import CHANNELS, ROLES, STAGES
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -79,3 +79,16 @@ class Change(Base):
     detail: Mapped[str | None] = mapped_column(Text)
 
     entry: Mapped[Entry] = relationship(back_populates="changes")
+
+
+class WebUser(Base):
+    """Who may sign in to the web workbench: name, role, argon2 password hash (ccmkit.web)."""
+
+    __tablename__ = "web_user"
+    __table_args__ = (CheckConstraint(one_of("role", ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

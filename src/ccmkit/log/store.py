@@ -7,6 +7,7 @@ the records (see ccmkit.log.formats).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import getpass
 import hashlib
@@ -255,6 +256,12 @@ class Log:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def as_user(self, user: str) -> Log:
+        """The same log (same engine), recording changes as ``user`` (e.g. a web user)."""
+        other = copy.copy(self)
+        other.user = user[:200]
+        return other
 
     @contextmanager
     def _errors(self) -> Iterator[None]:

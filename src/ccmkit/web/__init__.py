@@ -1,0 +1,95 @@
+"""The web workbench: a Flask app over the same library as the command line.
+
+``create_app()`` builds the app (also the target for gunicorn: ``'ccmkit.web:create_app()'``).
+Pages live in blueprints per area; every page needs a signed-in user except the sign-in page.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from ccmkit.i18n import N_
+from ccmkit.web.services import Services
+
+SECRET_ENV = "CCMKIT_SECRET_KEY"
+OUTPUT_ENV = "CCMKIT_WEB_OUTPUT"
+WORKERS_ENV = "CCMKIT_WEB_WORKERS"
+
+
+def web_data_dir() -> Path:
+    """ccmkit's web folder in the user data directory (secret key, generated files)."""
+    from platformdirs import user_data_path
+
+    return user_data_path("ccmkit", appauthor=False) / "web"
+
+
+def _secret_key(folder: Path) -> str:
+    """$CCMKIT_SECRET_KEY, else a random key kept (mode 0600) in the web folder, so sessions
+    survive a restart and every server process signs with the same key."""
+    given = os.environ.get(SECRET_ENV)
+    if given:
+        return given
+    path = folder / "secret_key"
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    return path.read_text(encoding="ascii").strip()
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """The application, configured from ``config``, then the environment, then defaults."""
+    app = Flask(__name__)
+    config = dict(config or {})
+    folder = Path(config.pop("CCMKIT_WEB_DIR", None) or web_data_dir())
+    app.config.update(
+        SECRET_KEY=None,
+        SESSION_COOKIE_NAME="ccmkit_session",
+        SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=True,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
+        WTF_I18N_ENABLED=False,  # WTForms' own catalogs, in the interface language (forms.py)
+        MAX_CONTENT_LENGTH=1_000_000,
+        RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+        CCMKIT_LOGIN_LIMIT="5 per minute;30 per hour",
+        CCMKIT_DB=None,
+        CCMKIT_OUTPUT_DIR=os.environ.get(OUTPUT_ENV) or str(folder / "jobs"),
+        CCMKIT_WORKERS=int(os.environ.get(WORKERS_ENV) or os.cpu_count() or 1),
+        CCMKIT_WARM=False,
+    )
+    app.config.update(config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _secret_key(folder)
+    app.debug = False
+
+    from ccmkit.web import auth, errors, followup, generate, i18n, security, states
+
+    app.extensions["ccmkit"] = Services.from_config(app.config)
+    i18n.init_app(app)
+    security.init_app(app)
+    auth.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(states.bp)
+    app.register_blueprint(generate.bp)
+    app.register_blueprint(followup.bp)
+    nav = [("states.index", N_("States")), ("generate.package", N_("Package")),
+           ("generate.workshop", N_("Workshop")), ("log.index", N_("Log")),
+           ("log.report", N_("Report"))]
+    app.context_processor(lambda: {"nav": nav})
+    return app

@@ -1,0 +1,155 @@
+"""Signing in and out, the user loaded from the session, and the interface language."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+from ccmkit.i18n import N_
+from ccmkit.languages import registry as language_registry
+from ccmkit.web import users
+from ccmkit.web.i18n import SESSION_KEY, UI_LANGS, _
+from ccmkit.web.security import limiter
+from ccmkit.web.services import services
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.session_protection = "strong"
+
+
+class WebUser(UserMixin):
+    """The signed-in user; the session id changes when the password does, ending old sessions."""
+
+    def __init__(self, user: users.User) -> None:
+        self.user = user
+        self.name = user.name
+        self.role = user.role
+        self.can_write = user.can_write
+
+    def get_id(self) -> str:
+        return f"{self.user.id}.{_fingerprint(self.user.password_hash)}"
+
+
+def _fingerprint(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
+@login_manager.user_loader
+def _load(user_id: str) -> WebUser | None:
+    number, _sep, mark = user_id.partition(".")
+    if not number.isdigit():
+        return None
+    found = users.get_user(services().engine, int(number))
+    if found is None or _fingerprint(found.password_hash) != mark:
+        return None
+    return WebUser(found)
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+
+    @login_manager.unauthorized_handler
+    def _unauthorized() -> Response:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+class LoginForm(FlaskForm):
+    name = StringField(N_("User name"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(N_("Password"), validators=[DataRequired(), Length(max=1024)])
+
+
+class LanguageForm(FlaskForm):
+    lang = SelectField(N_("Interface language"),
+                       choices=[SelectChoice(c, language_registry()[c].name) for c in UI_LANGS])
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go back to after signing in (never another site)."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")) \
+            and "\\" not in target and "\n" not in target:
+        return target
+    return url_for("states.index")
+
+
+def _login_limit() -> str:
+    return current_app.config["CCMKIT_LOGIN_LIMIT"]
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code != 302
+
+
+def _user_key() -> str:
+    return "user:" + (request.form.get("name") or "")[:64].casefold()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed, key_func=_user_key)
+def login() -> Response | str | tuple[str, int]:
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        found = users.authenticate(services().engine, form.name.data or "",
+                                   form.password.data or "")
+        if found is not None:
+            lang = session.get(SESSION_KEY)
+            session.clear()
+            if lang:
+                session[SESSION_KEY] = lang
+            session.permanent = True
+            login_user(WebUser(found))
+            return redirect(safe_next(request.args.get("next")))
+        error = _("Wrong user name or password.")
+    elif request.method == "POST":
+        error = _("Give your user name and password.")
+    return render_template("login.html", form=form, error=error), 200 if not error else 401
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Response:
+    logout_user()
+    lang = session.get(SESSION_KEY)
+    session.clear()
+    if lang:
+        session[SESSION_KEY] = lang
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/language", methods=["POST"])
+def set_language() -> Response:
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session[SESSION_KEY] = form.lang.data
+    return redirect(safe_next(request.form.get("next")))
+
+
+@bp.route("/")
+def home() -> Response:
+    return redirect(url_for("states.index"))
+
+
+@bp.app_context_processor
+def _globals() -> dict:
+    form = LanguageForm()
+    from ccmkit.web.i18n import current_lang
+
+    form.lang.data = current_lang()
+    return {"language_form": form, "user": current_user}

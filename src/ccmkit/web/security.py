@@ -1,0 +1,50 @@
+"""Protections every page gets: CSRF tokens, sign-in required, viewers read only, headers."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, abort, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+# Endpoints anyone may reach; every other one needs a signed-in user.
+PUBLIC = frozenset({"auth.login", "auth.set_language", "static"})
+# Endpoints a viewer may send a form to (everything else that writes is for editors).
+VIEWER_FORMS = frozenset({"auth.login", "auth.logout", "auth.set_language"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+CSP = ("default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; "
+       "frame-src 'self'; object-src 'self'; frame-ancestors 'self'; form-action 'self'; "
+       "base-uri 'none'")
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    @app.before_request
+    def _require_user() -> Response | None:
+        from ccmkit.web.auth import login_manager
+
+        if request.endpoint in PUBLIC:
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if request.method not in SAFE_METHODS and request.endpoint not in VIEWER_FORMS \
+                and not current_user.can_write:
+            abort(403)
+        return None
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        response.headers["Referrer-Policy"] = "same-origin"
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
+        return response

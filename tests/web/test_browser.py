@@ -1,0 +1,152 @@
+"""The workbench in a real Chromium (Debian's), driven by Playwright, against `ccmkit serve`."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+USER, PASSWORD = "coordinator", "a-long-test-password"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).is_file(), reason="chromium not installed: run "
+                       "scripts/setup.sh"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    """`ccmkit serve` on a free local port, with a fresh database and one editor."""
+    tmp = tmp_path_factory.mktemp("serve")
+    ccmkit = str(Path(sys.executable).with_name("ccmkit"))
+    env = {**os.environ, "CCMKIT_DB": str(tmp / "log.sqlite3"),
+           "CCMKIT_WEB_OUTPUT": str(tmp / "jobs"), "CCMKIT_SECRET_KEY": "browser-test"}
+    subprocess.run([ccmkit, "users", "add", USER, "--role", "editor"], env=env, check=True,
+                   input=f"{PASSWORD}\n{PASSWORD}\n", text=True, capture_output=True)
+    port = free_port()
+    log = (tmp / "serve.log").open("w")
+    process = subprocess.Popen([ccmkit, "serve", "--port", str(port), "--workers", "2"],
+                               env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "/login", timeout=2)
+            break
+        except OSError:
+            assert process.poll() is None, (tmp / "serve.log").read_text()
+            assert time.monotonic() < deadline, "ccmkit serve did not start"
+            time.sleep(0.3)
+    yield base
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture
+def page(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path / "chromium-profile"  # a fresh user data dir for each test
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, headless=True, args=ARGS,
+            accept_downloads=True, viewport={"width": 1280, "height": 900})
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+            shutil.rmtree(profile, ignore_errors=True)
+
+
+def sign_in(page, base: str, path: str = "/states") -> None:
+    page.goto(base + path)
+    assert "/login" in page.url
+    page.fill("#name", USER)
+    page.fill("#password", PASSWORD)
+    page.click("#sign-in")
+    assert page.url == base + path, page.url
+
+
+def test_coordinator_flow(server: str, page, tmp_path) -> None:
+    base = server
+    sign_in(page, base)
+
+    # search "DR Congo" and open the State
+    page.fill("#q", "DR Congo")
+    page.click("#search")
+    assert page.url == base + "/states/COD"
+    assert "Democratic Republic of the Congo" in page.inner_text("h1")
+    assert page.locator("table.facts tbody tr").count() >= 8
+
+    # generate a French package with the Art. 18 declaration; download the ZIP
+    page.click("text=Prepare a package for this State")
+    assert page.input_value("#state") == "COD"
+    page.check("#languages input[value=fr]")
+    page.check("#provisional_application")
+    page.click("#generate")
+    page.wait_for_selector("#progress[data-state=done]", timeout=180_000)
+    assert page.locator("iframe").count() == 4  # one PDF preview per document
+    with page.expect_download() as download:
+        page.click("#download-zip")
+    target = tmp_path / "package.zip"
+    download.value.save_as(target)
+    assert download.value.suggested_filename == "COD.zip"
+    names = set(zipfile.ZipFile(target).namelist())
+    assert names == {"COD/manifest.json"} | {f"COD/fr/{kind}.{fmt}" for kind in (
+        "instrument", "steps", "qa", "legislation") for fmt in ("docx", "pdf")}
+    from docx import Document
+
+    instrument = Document(io.BytesIO(zipfile.ZipFile(target).read("COD/fr/instrument.docx")))
+    text = "\n".join(p.text for p in instrument.paragraphs)
+    assert "Conformément à l'article 18 de la Convention" in text
+
+    # add a log entry and see it in the report
+    page.click("nav >> text=Log")
+    page.click("text=Record a contact")
+    page.fill("#state", "République démocratique du Congo")
+    page.fill("#date", "2026-11-20")
+    page.select_option("#stage", "meeting-held")
+    page.select_option("#channel", "geneva")
+    page.fill("#lead", "Norway")
+    page.fill("#with_whom", "First Counsellor")
+    page.fill("#next_step", "Send the French package")
+    page.click("#add-record")
+    assert page.url == base + "/log"
+    assert "First Counsellor" in page.inner_text("#records")
+    page.click("nav >> text=Report")
+    assert "1 of the target of 10" in page.inner_text("#meetings")
+    assert "Democratic Republic of the Congo" in page.inner_text("#meeting-list")
+
+    # the interface in French
+    page.select_option("#ui-lang", "fr")
+    page.click("text=Changer" if page.locator("text=Changer").count() else "text=Change")
+    assert "Journal de suivi" in page.inner_text("h1")
+
+    # sign out, and be refused the log
+    page.click("#sign-out")
+    page.goto(base + "/log")
+    assert page.url.startswith(base + "/login")
+    assert "First Counsellor" not in page.content()
+    response = page.request.get(base + "/log/report", max_redirects=0)
+    assert response.status == 302
