@@ -31,6 +31,7 @@ class Signatory:
     title: str = "minister_for_foreign_affairs"
     name: str | None = None
     place: str | None = None
+    title_text: str | None = None  # the exact title as it is to be printed, if known
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,8 @@ SPEC: dict[str, Callable] = {
     "instrument": _choice(INSTRUMENTS),
     "provisional_application": _bool,
     "signatory": lambda w, k, v: Signatory(
-        **_mapping(w, k, v, {"title": _choice(SIGNATORY_TITLES), "name": _text, "place": _text})
+        **_mapping(w, k, v, {"title": _choice(SIGNATORY_TITLES), "name": _text, "place": _text,
+                           "title_text": _text})
     ),
     "planned_deposit_date": _date,
     "barriers": _list_of(_choice(BARRIERS)),
