@@ -49,7 +49,7 @@ def test_catalogs_cover_every_message(tmp_path) -> None:
         cwd=ROOT, capture_output=True, text=True, check=True)
     with pot.open("rb") as handle:
         extracted = {m.id for m in read_po(handle) if m.id}
-    assert len(extracted) > 50, "the extraction found (almost) nothing: check babel.cfg"
+    assert len(extracted) > 30, "the extraction found (almost) nothing: check babel.cfg"
     for lang in LANGS:
         with (locales_dir() / lang / "LC_MESSAGES" / "ccmkit.po").open("rb") as handle:
             known = {m.id for m in read_po(handle) if m.id}

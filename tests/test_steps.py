@@ -58,7 +58,7 @@ def test_non_signatory_without_stockpiles(tmp_path, registry, lang) -> None:
 
 def test_without_deposit_date_rules_and_example(tmp_path, registry) -> None:
     text = steps_text(tmp_path, registry, "ARG", "en")
-    assert "first day of the sixth month after the month" in text
+    assert "first day of the sixth month after the date on which it deposits" in text
     # worked example: the 15th three months after the generation date (25 Nov 2026)
     assert "15 February 2027" in text and "1 August 2027" in text
     assert "28 January 2028" in text  # 1 Aug 2027 + 180 days
@@ -66,8 +66,11 @@ def test_without_deposit_date_rules_and_example(tmp_path, registry) -> None:
 
 def test_unknown_facts_keep_the_deadlines_conditional(tmp_path, registry) -> None:
     text = steps_text(tmp_path, registry, "ARG", "en", deposit_date=date(2027, 3, 15))
-    assert "If Argentina holds cluster munitions" in text
+    assert "Destruction of any stockpiled cluster munitions" in text
+    assert "Clearance and destruction of any cluster munition remnants" in text
     assert "1 September 2035" in text and "1 September 2037" in text
+    known = steps_text(tmp_path, registry, "KEN", "en", WITH_STOCKS, deposit_date=date(2027, 3, 15))
+    assert "Destruction of stockpiled cluster munitions" in known
 
 
 def test_only_reference_contacts(tmp_path, registry) -> None:
