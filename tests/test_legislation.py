@@ -88,7 +88,8 @@ def test_every_reference_resolves_in_every_situation(registry, lang) -> None:
     for variant, style, stock, cont in itertools.product(("minimal", "full"),
                                                           ("common-law", "civil-law"),
                                                           values, values):
-        facts = {"stockpiles": Fact(stock, "t", "2026"), "contamination": Fact(cont, "t", "2026")}
+        facts = {"stockpiles": Fact(stock, "t", "2026"),
+                 "contamination": Fact(cont, "t", "2026")}
         subject = make_subject(registry, "KEN", Profile(facts=facts), legislation=variant,
                                drafting=style)
         context = {**build(subject, lang), "doc_title": "t", "page_css": ""}
@@ -131,7 +132,8 @@ def test_legal_content_of_the_full_law(registry, lang) -> None:
                "es": r"Sin perjuicio de las secciones \d+ y \d+, ninguna persona podrá"}[lang]
     assert re.search(transit, text)
     optional = {"en": "[Optional]", "fr": "[Facultatif]", "es": "[Opcional]"}[lang]
-    headings = [p.text for p in doc.paragraphs if optional in p.text and p.style.name == "Heading 2"]
+    headings = [p.text for p in doc.paragraphs
+                if optional in p.text and p.style.name == "Heading 2"]
     assert len(headings) >= 4  # purpose, transit, investment, cooperation, repeal
     assert text.count(optional) >= len(headings) + 2  # and the extraterritorial options
     assert "Staying Strong" not in text + " ".join(c.text for c in doc.comments)
@@ -166,7 +168,8 @@ def test_deleting_a_clause_renumbers_after_libreoffice(registry, tmp_path, lang)
     doc.save(str(edited))
     run = subprocess.run([soffice, "--headless", "--norestore", "--convert-to", "pdf",
                           "--outdir", str(tmp_path), str(edited)], capture_output=True,
-                         text=True, timeout=180, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+                         text=True, timeout=180,
+                         env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
     assert run.returncode == 0, run.stderr
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(tmp_path / "edited.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout

@@ -50,8 +50,8 @@ FORBIDDEN = [
     re.escape(INTERNAL_SOURCE), re.escape(INTERNAL_NOTE), r"Model text prepared",
     r"facts assumed", r"what this note assumed", r"\b99\s?%",
 ]
-ENGLISH = [r"\bthe\b", r"\band\b", r"\bshall\b", r"\bof the\b", r"\bState Party\b", r"\bPage \d+ of\b",
-           r"\bConvention on Cluster Munitions\b", r"\bwith\b", r"\bwhich\b"]
+ENGLISH = [r"\bthe\b", r"\band\b", r"\bshall\b", r"\bof the\b", r"\bState Party\b",
+           r"\bPage \d+ of\b", r"\bConvention on Cluster Munitions\b", r"\bwith\b", r"\bwhich\b"]
 ACCESSION = r"adhé|adhés|adhes|adhier|adhir|accession|accede"
 
 

@@ -216,7 +216,8 @@ class Clauses(RootModel[list[Clause]]):
     @model_validator(mode="after")
     def _order(self) -> Clauses:
         _no_repeats([c.id for c in self.root])
-        runs = [c.part for i, c in enumerate(self.root) if i == 0 or self.root[i - 1].part != c.part]
+        runs = [c.part for i, c in enumerate(self.root)
+                if i == 0 or self.root[i - 1].part != c.part]
         if len(runs) != len(set(runs)):
             raise ValueError(f"the clauses of a part must be contiguous (parts in order: {runs})")
         return self
@@ -359,7 +360,7 @@ def clause_library(lang: str, template_dir: Path | None = None) -> tuple[list[Cl
     return clauses, texts
 
 
-def matches(conditions: Mapping[str, list[str]] | None, facts: Mapping[str, str]) -> bool:
+def matches(conditions: Mapping[ConditionKey, list[str]] | None, facts: Mapping[str, str]) -> bool:
     """True when every condition lists the State's value (an empty condition set matches)."""
     return all(facts.get(key) in allowed for key, allowed in (conditions or {}).items())
 
