@@ -136,6 +136,7 @@ def build(subject: Subject, lang: str) -> dict[str, Any]:
             "note": text.note,
         })
     checklist = [{
+        "id": c.id,
         "heading": texts.clauses[c.id].heading_for(drafting),
         "articles": c.articles,
         "level": c.level,

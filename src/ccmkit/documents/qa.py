@@ -1,9 +1,11 @@
 """Q&A on legal and defence concerns, chosen for the State's situation and barriers.
 
-The basic Q&A (the default) has BASIC_MIN to BASIC_MAX questions: those answering the State's
-barriers, then the entries marked `basic`, then others in library order. `full` gives every
-entry relevant to the State. Why each entry is there is data (`choices`, English, internal);
-the outgoing document never says which barriers the ISU recorded.
+The basic Q&A (the default) has BASIC_MIN to BASIC_MAX questions: up to PER_BARRIER entries
+answering each of the State's barriers, the entries marked `basic`, then others to reach the
+minimum. `full` gives every entry relevant to the State. Either way the questions appear in
+library order, which reads as a progression and does not reveal the selection. Why each entry
+is there is data (`choices`, English, internal); the outgoing document never says which
+barriers the ISU recorded.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def _brief(entry: QaEntry, facts: dict[str, str]) -> bool:
 
 def select_entries(entries: list[QaEntry], subject: Subject, length: str = "full"
                    ) -> list[Selected]:
-    """Entries relevant to the State: those answering its barriers first, in barrier order."""
+    """Entries relevant to the State, in library order."""
     facts = subject.conditions()
     relevant = [e for e in entries if matches(e.requires, facts)]
     chosen: list[Selected] = []
@@ -52,7 +54,7 @@ def select_entries(entries: list[QaEntry], subject: Subject, length: str = "full
                     add(entry, barrier)
         for entry in relevant:
             add(entry, None)
-        return chosen
+        return _in_library_order(chosen, entries)
     informative = [e for e in relevant if not _brief(e, facts)]
     core = [e for e in informative if e.basic]
     room = BASIC_MAX - len(core)
@@ -68,9 +70,12 @@ def select_entries(entries: list[QaEntry], subject: Subject, length: str = "full
         if len(chosen) >= BASIC_MIN:
             break
         add(entry, None)
-    first = [s for s in chosen if s.barrier]
+    return _in_library_order(chosen, entries)
+
+
+def _in_library_order(chosen: list[Selected], entries: list[QaEntry]) -> list[Selected]:
     order = {e.id: n for n, e in enumerate(entries)}
-    return first + sorted((s for s in chosen if not s.barrier), key=lambda s: order[s.id])
+    return sorted(chosen, key=lambda s: order[s.id])
 
 
 def reason(selected: Selected) -> str:
