@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from ccmkit.cli import cli
+from ccmkit.data.facts import Observation
 from ccmkit.data.profile import Profile
 from ccmkit.data.states import Registry, load_registry
 from ccmkit.documents.subject import Options, Subject
@@ -38,6 +39,11 @@ def make_subject(registry: Registry, code: str, profile: Profile | None = None,
     state = profile.apply(registry.find(code))
     options.setdefault("generated", GENERATED)
     return Subject(state, registry, profile, Options(**options))
+
+
+def fact(value: str, name: str = "") -> Observation:
+    """A fact as a profile gives it (for tests that set a State's facts directly)."""
+    return Observation(iso3="", fact=name, value=value, layer="profile")
 
 
 def with_facts(facts: dict | None = None, **keys) -> Profile:

@@ -49,6 +49,12 @@ def docx_highlighted(path: Path) -> list[str]:
             if r.find(f"{W}rPr/{W}highlight") is not None]
 
 
+def pdf_text_bytes(data: bytes) -> str:
+    """Text of a PDF held in memory."""
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data,
+                          capture_output=True, check=True).stdout.decode("utf-8")
+
+
 def pdf_text(path: Path) -> str:
     return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
                           text=True, check=True).stdout

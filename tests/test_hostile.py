@@ -31,11 +31,11 @@ def _visible(text: str) -> str:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(name=TEXT, place=TEXT, note=TEXT)
-def test_profile_text_is_literal_and_files_stay_valid(name: str, place: str, note: str) -> None:
+@given(name=TEXT, place=TEXT, title=TEXT)
+def test_profile_text_is_literal_and_files_stay_valid(name: str, place: str, title: str) -> None:
     try:
         profile = profile_from_mapping(
-            {"signatory": {"name": name, "place": place}, "notes": [note]}, "hostile.yaml")
+            {"signatory": {"name": name, "place": place, "title_text": title}}, "hostile.yaml")
     except CcmkitError as exc:  # control characters are refused with a clear message
         assert "control characters" in str(exc)
         return
@@ -44,7 +44,11 @@ def test_profile_text_is_literal_and_files_stay_valid(name: str, place: str, not
     text = _visible("\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs))
     assert _visible(name) in text
     assert _visible(place) in text
-    assert "49" not in text.replace(_visible(name), "").replace(_visible(place), "")
+    assert _visible(title) in text
+    rest = text
+    for value in (name, place, title):
+        rest = rest.replace(_visible(value), "")
+    assert "49" not in rest
     with pikepdf.open(io.BytesIO(pdf.data)) as parsed:
         assert len(parsed.pages) >= 1
 

@@ -26,17 +26,17 @@ EXPECTED = {
                     "signed on behalf of the Government of the Republic of Kenya on "
                     "3 December 2008",
                     "ratifies the same and undertakes faithfully to perform and carry out "
-                    "the stipulations therein contained", "Minister for Foreign Affairs"],
+                    "the stipulations therein contained", "[title of the signing authority]"],
     ("KEN", "fr"): ["Instrument de ratification", "Convention sur les armes à sous-munitions",
                     "adoptée à Dublin le 30 mai 2008",
                     "signée au nom du Gouvernement de la République du Kenya le "
                     "3 décembre 2008", "la ratifie et s'engage à en exécuter fidèlement",
-                    "ministre des Affaires étrangères"],
+                    "[titre de l'autorité signataire]"],
     ("KEN", "es"): ["Instrumento de ratificación", "Convención sobre Municiones en Racimo",
                     "adoptada en Dublín el 30 de mayo de 2008",
                     "firmada en nombre del Gobierno de la República de Kenya el "
                     "3 de diciembre de 2008", "la ratifica y se compromete a cumplir fielmente",
-                    "Ministro de Relaciones Exteriores"],
+                    "[cargo de la autoridad firmante]"],
     ("ARG", "en"): ["INSTRUMENT OF ACCESSION", "the Government of the Argentine Republic",
                     "accedes to the same"],
     ("ARG", "fr"): ["Instrument d'adhésion", "le Gouvernement de la République argentine",
@@ -81,16 +81,57 @@ def test_withdrawn_state_accedes_with_a_note(tmp_path, registry) -> None:
 
 
 def test_signatory_from_profile_is_escaped(tmp_path, registry) -> None:
-    profile = Profile(signatory=Signatory(title="head_of_state", name="A <b>&amp; \"Bo\"",
-                                          place="Nairobi & Mombasa"))
+    profile = Profile(signatory=Signatory(title_text="President of the Republic of Kenya",
+                                          name="A <b>&amp; \"Bo\"", place="Nairobi & Mombasa"))
     text, _ = instrument_text(tmp_path, registry, "KEN", "en", profile)
-    assert 'NOW THEREFORE I, A <b>&amp; "Bo", Head of State' in text
+    assert 'NOW THEREFORE I, A <b>&amp; "Bo", President of the Republic of Kenya' in text
     assert "at Nairobi & Mombasa on [date]" in text
     assert text.rstrip().endswith("[Seal, where customary]")  # nothing truncated after
 
 
-def test_title_options_in_french(tmp_path, registry) -> None:
-    profile = Profile(signatory=Signatory(title="head_of_government"))
-    text, _ = instrument_text(tmp_path, registry, "HTI", "fr", profile)
-    assert "[nom], chef du gouvernement, déclare que le Gouvernement de la République d'Haïti" \
-        in text
+def test_title_is_a_blank_unless_given_as_free_text(tmp_path, registry) -> None:
+    """A title chosen from a list is not printed: only the exact title from the profile is."""
+    listed = Profile(signatory=Signatory(title="head_of_government"))
+    text, _ = instrument_text(tmp_path, registry, "HTI", "fr", listed)
+    assert ("[nom], [titre de l'autorité signataire], déclare que le Gouvernement de la "
+            "République d'Haïti") in text
+    assert "chef du gouvernement," not in text.split("déclare")[0]
+    exact = Profile(signatory=Signatory(title_text="Premier Ministre"))
+    text, _ = instrument_text(tmp_path, registry, "HTI", "fr", exact)
+    assert "[nom], Premier Ministre, déclare" in text
+
+
+@pytest.mark.parametrize("kind", ["instrument", "full_powers"])
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_documents_to_sign_have_no_header_footer_or_page_number(registry, kind, lang) -> None:
+    import io
+
+    import pikepdf
+    from docx import Document
+
+    from tests.readers import pdf_text_bytes
+
+    subject = make_subject(registry, "KEN")
+    docx, pdf = render_document(subject, kind, lang, ("docx", "pdf"))
+    doc = Document(io.BytesIO(docx.data))
+    sect_pr = doc.sections[0]._sectPr
+    assert not sect_pr.xpath("./w:headerReference | ./w:footerReference")
+    text = pdf_text_bytes(pdf.data)
+    assert not re.search(r"Page|Página|Implementation Support|Unité d'appui|Dependencia", text)
+    with pikepdf.open(io.BytesIO(pdf.data)) as parsed:
+        assert len(parsed.pages) == 1
+
+
+def test_full_powers_follow_the_route(tmp_path, registry) -> None:
+    import io
+
+    from docx import Document
+
+    for code, phrase in (("KEN", "the instrument of ratification of the Convention"),
+                         ("ARG", "the instrument of accession to the Convention")):
+        (docx,) = render_document(make_subject(registry, code), "full_powers", "en", ("docx",))
+        text = " ".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
+        assert phrase in text and "HEREBY AUTHORIZE" in text
+    (docx,) = render_document(make_subject(registry, "KEN"), "full_powers", "fr", ("docx",))
+    text = " ".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
+    assert "l'instrument de ratification de la Convention" in text and "adhé" not in text

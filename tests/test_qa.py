@@ -1,80 +1,98 @@
-"""The Q&A library and its selection for a State's barriers and situation."""
+"""The Q&A library and its selection for a State's situation and barriers."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
-import yaml
+from docx import Document
 
-from ccmkit.data.profile import BARRIERS, Profile
-from ccmkit.documents.qa import build, select_entries
+from ccmkit.data.profile import Profile
+from ccmkit.documents.library import qa_library
+from ccmkit.documents.qa import BASIC_MAX, BASIC_MIN, build, select_entries
+from ccmkit.languages import registry as languages
 from ccmkit.package import render_document
-from ccmkit.resources import templates_dir
-from tests.conftest import make_subject, with_facts
-from tests.readers import docx_comments, docx_text
+from ccmkit.vocab import BARRIERS
+from tests.conftest import fact, make_subject
 
-ENTRIES = yaml.safe_load((templates_dir() / "qa/entries.yaml").read_text(encoding="utf-8"))
-TEXTS = {lang: yaml.safe_load((templates_dir() / f"qa/{lang}.yaml").read_text(encoding="utf-8"))
-         for lang in ("en", "fr", "es")}
+LANGS = list(languages())
+ENTRIES = qa_library("en")[0]
 CITATION = re.compile(
-    r"\b(?:Articles?|articles?|artículos?)\s+((?:\d+(?:\(\d+\))?(?:\([a-z]\))?"
+    r"\b(?:Articles?|articles?|artículos?)\s+((?:(?:\d+|premier)(?:\(\d+\))?(?:\([a-z]\))?"
     r"(?:,\s*|\s+(?:and|et|y|ou|o)\s+)?)+)"
 )
+CLEAN = {"stockpiles": fact("no"), "contamination": fact("no")}
 
 
 def cited(text: str) -> set[int]:
     found: set[int] = set()
     for match in CITATION.finditer(text):
-        found |= {int(n) for n in re.findall(r"(?<![(\d])(\d+)", match.group(1))}
+        numbers = match.group(1).replace("premier", "1")
+        found |= {int(n) for n in re.findall(r"(?<![(\d])(\d+)", numbers)}
     return found
 
 
 def test_library_size_and_tags() -> None:
     assert len(ENTRIES) >= 24
-    assert len({e["id"] for e in ENTRIES}) == len(ENTRIES)
-    for entry in ENTRIES:
-        assert entry["barriers"] and set(entry["barriers"]) <= set(BARRIERS), entry["id"]
-        assert all(1 <= a <= 23 for a in entry["articles"]), entry["id"]
+    assert all(set(e.barriers) <= set(BARRIERS) for e in ENTRIES)
+    assert sum(e.basic for e in ENTRIES) >= 4
 
 
-@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_every_entry_in_every_language_with_same_citations(lang) -> None:
-    assert set(TEXTS[lang]) == {e["id"] for e in ENTRIES}
-    for entry in ENTRIES:
-        text = TEXTS[lang][entry["id"]]
-        body = " ".join([text["question"], text["answer"], text.get("brief", "")])
-        assert cited(body) == set(entry["articles"]), (lang, entry["id"], cited(body))
-        assert 60 <= len(text["answer"].split()) <= 200, (lang, entry["id"])
-        assert bool(text.get("brief")) == bool(entry.get("brief_when")), (lang, entry["id"])
+    entries, texts = qa_library(lang)
+    for entry in entries:
+        text = texts[entry.id]
+        body = " ".join([text.question, text.answer, text.brief or ""])
+        assert cited(body) == set(entry.articles), (lang, entry.id, cited(body))
+        assert 60 <= len(text.answer.split()) <= 220, (lang, entry.id)
+        assert set(re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", body)) <= {
+            "ccm@un.org", "info@cmconvention.org"}, (lang, entry.id)
 
 
-def test_different_profiles_different_selection_and_order(registry) -> None:
+@pytest.mark.parametrize(("code", "profile"), [
+    ("KEN", Profile()),
+    ("ARG", Profile(facts=CLEAN)),
+    ("KEN", Profile(barriers=("defence_security",))),
+    ("ARG", Profile(barriers=tuple(BARRIERS))),
+    ("LTU", Profile(barriers=("bandwidth", "awareness"))),
+])
+def test_basic_qa_has_six_to_eight_questions(registry, code, profile) -> None:
+    chosen = select_entries(ENTRIES, make_subject(registry, code, profile), "basic")
+    assert BASIC_MIN <= len(chosen) <= BASIC_MAX
+    assert len({s.id for s in chosen}) == len(chosen)
+    process = {"KEN": "ratification-process"}.get(code, "accession-process")
+    assert process in {s.id for s in chosen}
+
+
+def test_selection_follows_barriers_and_situation(registry) -> None:
     defence = make_subject(registry, "KEN", Profile(barriers=("defence_security",)))
-    bandwidth = make_subject(
-        registry, "ARG",
-        with_facts(barriers=["bandwidth", "regional_alignment"],
-                facts={"stockpiles": "no",
-                       "contamination": "no"}))
-    first = select_entries(ENTRIES, defence)
-    second = select_entries(ENTRIES, bandwidth)
-    assert [s.id for s in first] != [s.id for s in second]
+    bandwidth = make_subject(registry, "ARG", Profile(barriers=("bandwidth",), facts=CLEAN))
+    first = select_entries(ENTRIES, defence, "basic")
+    second = select_entries(ENTRIES, bandwidth, "basic")
+    assert [s.barrier for s in first if s.barrier] == ["defence_security"] * 2
+    assert [s.barrier for s in second if s.barrier] == ["bandwidth"] * 2
+    order = [e.id for e in ENTRIES]
+    assert [order.index(s.id) for s in first] == sorted(order.index(s.id) for s in first)
     assert {s.id for s in first} != {s.id for s in second}
-    by_id = {e["id"]: e for e in ENTRIES}
-    assert "defence_security" in by_id[first[0].id]["barriers"]
-    assert "bandwidth" in by_id[second[0].id]["barriers"]
-    # barrier entries come first, general ones after
-    flags = [s.barrier is not None for s in first]
-    assert flags == sorted(flags, reverse=True)
-    # route-specific entries: a signatory ratifies, a non-signatory accedes
     assert "ratification-process" in {s.id for s in first}
     assert "accession-process" in {s.id for s in second}
-    assert "ratification-process" not in {s.id for s in second}
-    # a State known to hold no stockpiles gets the one-sentence form
-    briefs = {s.id for s in second if s.brief}
+    # a State known to hold no stockpiles gets no full answer on destroying them
+    assert "stockpile-destruction" not in {s.id for s in second if not s.brief}
+    full = select_entries(ENTRIES, bandwidth, "full")
+    assert len(full) > BASIC_MAX
+    briefs = {s.id for s in full if s.brief}
     assert "stockpile-destruction" in briefs and "clearance" in briefs
-    # Kenya: stockpiles unknown (full entry); contamination "no" in the sourced data (brief)
-    assert {s.id for s in first if s.brief} == {"clearance"}
+
+
+def test_choices_explain_the_selection_in_english(registry) -> None:
+    subject = make_subject(registry, "KEN", Profile(barriers=("defence_security",)))
+    context = build(subject, "fr")
+    names = {c.name for c in context["choices"]}
+    assert {f"qa.entry.{e['id']}" for e in context["entries"]} <= names
+    reasons = " ".join(c.reason for c in context["choices"])
+    assert "defence_security" in reasons  # internal data, in English
 
 
 def test_regional_entry_uses_computed_counts(registry) -> None:
@@ -85,22 +103,24 @@ def test_regional_entry_uses_computed_counts(registry) -> None:
     assert context["region"]["parties"] == sum(s.status == "state_party" for s in africa)
 
 
-def test_rendered_qa_has_a_note_per_entry(tmp_path, registry) -> None:
-    subject = make_subject(registry, "KEN", Profile(barriers=("defence_security",)))
-    (file,) = render_document(subject, "qa", "fr", ("docx",))
-    path = tmp_path / "qa.docx"
-    path.write_bytes(file.data)
-    notes = docx_comments(path)
-    assert len(notes) == len(select_entries(ENTRIES, subject))
-    assert notes[0].startswith("Placée en tête")
-    text = docx_text(path)
-    assert "1. " in text and "posture de défense et de sécurité" in text
+@pytest.mark.parametrize("lang", LANGS)
+def test_rendered_qa_says_nothing_about_the_selection(registry, lang) -> None:
+    subject = make_subject(registry, "KEN", Profile(barriers=("awareness", "bandwidth")))
+    (file,) = render_document(subject, "qa", lang, ("docx",))
+    doc = Document(io.BytesIO(file.data))
+    assert not list(doc.comments)
+    text = " ".join(p.text for p in doc.paragraphs).casefold()
+    for label in ("awareness", "bandwidth", "lack of awareness", "not a priority",
+                  "manque de sensibilisation", "falta de conocimiento", "barri", "recorded",
+                  "relevées", "señaladas"):
+        assert label not in text, label
 
 
-@pytest.mark.parametrize("lang", ["en", "fr", "es"])
-def test_no_state_is_named(registry, lang) -> None:
-    """Neutral tone: the library never names (or criticises) a State."""
-    blob = " ".join(" ".join(str(v) for v in entry.values()) for entry in TEXTS[lang].values())
-    named = {s.names[lang].short for s in registry.states
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_state_is_named_but_the_last_to_destroy_its_stocks(registry, lang) -> None:
+    """Neutral tone: the library names no State, except Peru's completed destruction."""
+    blob = " ".join(" ".join(filter(None, (t.question, t.answer, t.brief)))
+                    for t in qa_library(lang)[1].values())
+    named = {s.iso3 for s in registry.states
              if re.search(rf"\b{re.escape(s.names[lang].short)}\b", blob)}
-    assert not named
+    assert named == {"PER"}

@@ -6,14 +6,15 @@ from datetime import date
 
 import pytest
 
+from ccmkit.data.profile import Profile
 from ccmkit.package import render_document
-from tests.conftest import make_subject, with_facts
+from tests.conftest import fact, make_subject
 from tests.readers import docx_text
 
-WITH_STOCKS = with_facts({"stockpiles": "yes",
-                             "contamination": "no"})
-NONE = with_facts({"stockpiles": "no",
-                      "contamination": "no"})
+WITH_STOCKS = Profile(facts={"stockpiles": fact("yes"),
+                             "contamination": fact("no")})
+NONE = Profile(facts={"stockpiles": fact("no"),
+                      "contamination": fact("no")})
 
 
 def steps_text(tmp_path, registry, code, lang, profile=None, **options) -> str:
@@ -56,17 +57,20 @@ def test_non_signatory_without_stockpiles(tmp_path, registry, lang) -> None:
 
 def test_without_deposit_date_rules_and_example(tmp_path, registry) -> None:
     text = steps_text(tmp_path, registry, "ARG", "en")
-    assert "first day of the sixth month after the month" in text
+    assert "first day of the sixth month after the date on which it deposits" in text
     # worked example: the 15th three months after the generation date (25 Nov 2026)
     assert "15 February 2027" in text and "1 August 2027" in text
     assert "28 January 2028" in text  # 1 Aug 2027 + 180 days
 
 
 def test_unknown_facts_keep_the_deadlines_conditional(tmp_path, registry) -> None:
-    unknown = with_facts({"stockpiles": "unknown", "contamination": "unknown"})
+    unknown = Profile(facts={"stockpiles": fact("unknown"), "contamination": fact("unknown")})
     text = steps_text(tmp_path, registry, "ARG", "en", unknown, deposit_date=date(2027, 3, 15))
-    assert "If Argentina holds cluster munitions" in text
+    assert "Destruction of any stockpiled cluster munitions" in text
+    assert "Clearance and destruction of any cluster munition remnants" in text
     assert "1 September 2035" in text and "1 September 2037" in text
+    known = steps_text(tmp_path, registry, "KEN", "en", WITH_STOCKS, deposit_date=date(2027, 3, 15))
+    assert "Destruction of stockpiled cluster munitions" in known
 
 
 def test_only_reference_contacts(tmp_path, registry) -> None:

@@ -60,15 +60,17 @@ def render_files(
     formats: Sequence[str],
     *,
     title: str,
-    header: str,
+    header: str | None,
     basename: str,
     generated: datetime,
     template_dir: Path | None = None,
+    author: str | None = None,
 ) -> dict[str, bytes]:
     """Render one template in one language to each format: {format: bytes}.
 
     The template's HTML is the single source: the DOCX writer walks its tree and
-    WeasyPrint lays out the same HTML.
+    WeasyPrint lays out the same HTML. `header` None: no running header and no page numbers
+    (a document to be signed); `author` goes into both formats' metadata.
     """
     from ccmkit.render.docx import DocxMeta, write_docx
     from ccmkit.render.pdf import page_css, write_pdf
@@ -87,6 +89,7 @@ def render_files(
             page_label=page_label,
             generated=generated,
             base=_user_file(template_dir, "base.docx"),
+            **({"author": author} if author else {}),
         )
         out["docx"] = _guarded(template, "DOCX", write_docx, root, meta)
     if "pdf" in formats:
@@ -112,18 +115,20 @@ def render_document(
     """Render one document of a State's package in one language."""
     document = DOCUMENTS[kind]
     _ = gettext_for(lang)
-    title = _(document.title)
+    title = _(document.title(subject.route))
     name = subject.state.names[lang].short
+    issuer = subject.issuer(lang)
     rendered = render_files(
         f"{kind}/{lang}.html.j2",
         lang,
         document.build(subject, lang),
         formats,
         title=title,
-        header=f"{_('Convention on Cluster Munitions')} – {title} – {name}",
+        header=f"{issuer} – {title} – {name}" if document.running_header else None,
         basename=name,
         generated=subject.generated_at,
         template_dir=subject.options.template_dir,
+        author=issuer,
     )
     base = f"{subject.state.iso3}/{lang}/{kind}"
     return [RenderedFile(kind, lang, fmt, f"{base}.{fmt}", data) for fmt, data in

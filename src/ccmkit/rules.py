@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from ccmkit.data.facts import Observation
     from ccmkit.data.states import Registry, State
 
-Part = Literal["shown", "conditional", "omitted"]
+DRAFTING = "legislation.drafting"
+Part = Literal["firm", "conditional", "left out"]  # how the steps note gives a deadline
 # The order in which inferred barriers are addressed: security concerns first, awareness last.
 PRIORITY = ("defence_security", "legal_technical", "regional_alignment", "bandwidth",
             "awareness")
@@ -132,13 +133,13 @@ def legislation_variant(state: State, chosen: str | None = None) -> Choice:
     """`minimal` for a State with no stockpiles, no contamination and no production; else
     `full`."""
     if chosen:
-        return Choice("legislation", chosen, "chosen by the user")
+        return Choice("legislation.variant", chosen, "chosen by the user")
     facts = [state.fact(n) for n in ("stockpiles", "contamination", "producer")]
     if all(f.value == "no" for f in facts):
-        return Choice("legislation", "minimal", "minimum credible implementation: "
+        return Choice("legislation.variant", "minimal", "minimum credible implementation: "
                       + "; ".join(cite(f) for f in facts), tuple(f.fact for f in facts))
     open_ = [f for f in facts if f.value != "no"]
-    return Choice("legislation", "full", "full model law, because "
+    return Choice("legislation.variant", "full", "full model law, because "
                   + "; ".join(cite(f) if f.known else f"{f.fact}: unknown" for f in open_),
                   tuple(f.fact for f in open_))
 
@@ -146,32 +147,33 @@ def legislation_variant(state: State, chosen: str | None = None) -> Choice:
 def drafting_style(state: State, chosen: str | None = None) -> Choice:
     """The drafting style of the model law, from the State's legal tradition."""
     if chosen:
-        return Choice("drafting", chosen, "chosen by the user")
+        return Choice(DRAFTING, chosen, "chosen by the user")
     tradition = state.fact("legal_tradition")
     value = tradition.value
     parts = (tradition.qualifier or "").casefold()
     if value == "common_law" or (value == "mixed" and "common law" in parts
                                  and "civil law" not in parts):
-        return Choice("drafting", "common-law", f"{cite(tradition)}: common-law drafting",
+        return Choice(DRAFTING, "common-law", f"{cite(tradition)}: common-law drafting",
                       ("legal_tradition",))
     if value == "civil_law" or (value == "mixed" and "civil law" in parts
                                 and "common law" not in parts):
-        return Choice("drafting", "civil-law", f"{cite(tradition)}: civil-law drafting",
+        return Choice(DRAFTING, "civil-law", f"{cite(tradition)}: civil-law drafting",
                       ("legal_tradition",))
     style = "common-law" if state.languages[:1] == ("en",) else "civil-law"
     basis = cite(tradition) if tradition.known else "legal tradition unknown"
-    return Choice("drafting", style, f"{basis}: neither common nor civil law alone; "
+    return Choice(DRAFTING, style, f"{basis}: neither common nor civil law alone; "
                   f"{style} drafting follows the package language ({state.languages[0]}); "
                   "the other style is available on request", ("legal_tradition", "languages"))
 
 
-def treaty_part(state: State, fact: Literal["stockpiles", "contamination"]) -> Choice:
+def treaty_part(state: State, fact: str) -> Choice:
     """Whether the steps note gives the Art. 3 (stockpiles) or Art. 4 (clearance) deadline."""
     obs = state.fact(fact)
     if obs.value == "no":
-        return Choice(fact, "omitted", f"{cite(obs)}: deadline not relevant", (fact,))
+        return Choice(f"steps.{fact}", "left out", f"{cite(obs)}: deadline not relevant",
+                      (fact,))
     if obs.value == "yes":
-        return Choice(fact, "shown", f"{cite(obs)}: deadline applies", (fact,))
+        return Choice(f"steps.{fact}", "firm", f"{cite(obs)}: deadline applies", (fact,))
     basis = cite(obs) if obs.value != UNKNOWN else f"{fact}: unknown"
-    return Choice(fact, "conditional", f"{basis}: deadline shown as applying if relevant",
-                  (fact,))
+    return Choice(f"steps.{fact}", "conditional",
+                  f"{basis}: deadline stated conditionally", (fact,))

@@ -57,7 +57,7 @@ UNKNOWN = "unknown"
 STALE_AFTER_YEARS = 3
 
 # Outgoing documents, formats, variants.
-DocKind = Literal["instrument", "steps", "qa", "legislation"]
+DocKind = Literal["cover_note", "instrument", "full_powers", "steps", "qa", "legislation"]
 DOC_KINDS = values_of(DocKind)
 Format = Literal["docx", "pdf"]
 FORMATS = values_of(Format)
@@ -67,6 +67,16 @@ QaLength = Literal["basic", "full"]
 QA_LENGTHS = values_of(QaLength)
 Drafting = Literal["common-law", "civil-law"]
 DRAFTING_STYLES = values_of(Drafting)
+# Content-library conditions: the State attributes a Q&A entry or a clause may test.
+ConditionKey = Literal["status", "stockpiles", "contamination", "producer", "used",
+                       "mine_ban_treaty", "legal_tradition"]
+CONDITION_KEYS = values_of(ConditionKey)
+# Model legislation: the parts of the law and how far the Convention requires each clause.
+LawPart = Literal["general", "prohibitions", "offences", "exceptions", "obligations",
+                  "administration", "final"]
+LAW_PARTS = values_of(LawPart)
+ClauseLevel = Literal["required", "recommended", "optional"]
+CLAUSE_LEVELS = values_of(ClauseLevel)
 SignatoryTitle = Literal["minister_for_foreign_affairs", "head_of_state", "head_of_government"]
 SIGNATORY_TITLES = values_of(SignatoryTitle)
 

@@ -18,6 +18,7 @@ from ccmkit.vocab import (
     DRAFTING_STYLES,
     FORMATS,
     LEGISLATION_VARIANTS,
+    QA_LENGTHS,
     SIGNATORY_ROUTES,
     STATUS_SELECTORS,
 )
@@ -103,7 +104,13 @@ def document_options(func: Callable) -> Callable:
         click.option("--barrier", "barriers", multiple=True, type=click.Choice(BARRIERS),
                      help="Barrier(s) the Q&A answers first (overrides the profile)."),
         click.option("--legislation", type=click.Choice(LEGISLATION_VARIANTS),
-                     help="Model law variant (default from stockpiles/contamination)."),
+                     help="Model law: minimal (minimum credible implementation, the default) "
+                          "or full."),
+        click.option("--qa", type=click.Choice(QA_LENGTHS),
+                     help="Q&A: basic (6-10 questions for the State, the default) or full."),
+        click.option("--issuer", metavar="TEXT",
+                     help="Who sends the package (author and header) [default: the "
+                          "Implementation Support Unit, in each language]."),
         click.option("--drafting", type=click.Choice(DRAFTING_STYLES),
                      help="Drafting style of the model law (default from legal tradition)."),
         click.option("--date", "generated", callback=_iso_date, metavar="YYYY-MM-DD",
@@ -140,6 +147,8 @@ def make_options(params: dict[str, Any]):
         barriers=tuple(params["barriers"]) or None,
         legislation=params["legislation"],
         drafting=params["drafting"],
+        qa=params["qa"],
+        issuer=params["issuer"],
         generated=params["generated"] or default_generation_date(),
         template_dir=params["template_dir"],
     )

@@ -2,30 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ccmkit.documents import instrument, legislation, qa, steps
+from ccmkit.documents import cover_note, full_powers, instrument, legislation, qa, steps
 from ccmkit.documents.subject import Subject
-
-
-@dataclass(frozen=True)
-class DocumentKind:
-    """A document: its name, its title (a gettext message) and its context builder."""
-
-    kind: str
-    title: str
-    build: Callable[[Subject, str], dict[str, Any]]
 
 
 def _(message: str) -> str:  # marks titles for extraction; translated at render time
     return message
 
 
+@dataclass(frozen=True)
+class DocumentKind:
+    """A document: its name, its title per route (gettext messages), its context builder,
+    and whether it carries the issuer's running header and page numbers (a document to be
+    signed, such as the instrument, carries none)."""
+
+    kind: str
+    titles: Mapping[str, str]
+    build: Callable[[Subject, str], dict[str, Any]]
+    running_header: bool = True
+
+    def title(self, route: str) -> str:
+        """The untranslated title for `route` (ratification, acceptance, approval, accession)."""
+        return self.titles.get(route) or self.titles["*"]
+
+
 DOCUMENTS: dict[str, DocumentKind] = {
-    "instrument": DocumentKind("instrument", _("Model instrument"), instrument.build),
-    "steps": DocumentKind("steps", _("Ratification steps"), steps.build),
-    "qa": DocumentKind("qa", _("Questions and answers"), qa.build),
-    "legislation": DocumentKind("legislation", _("Model legislation"), legislation.build),
+    "cover_note": DocumentKind("cover_note", {"*": _("Cover note")}, cover_note.build),
+    "instrument": DocumentKind("instrument", {
+        "ratification": _("Model instrument of ratification"),
+        "acceptance": _("Model instrument of acceptance"),
+        "approval": _("Model instrument of approval"),
+        "accession": _("Model instrument of accession"),
+    }, instrument.build, running_header=False),
+    "full_powers": DocumentKind("full_powers", {"*": _("Model full powers")}, full_powers.build,
+                                running_header=False),
+    "steps": DocumentKind("steps", {
+        "ratification": _("Steps towards ratification"),
+        "acceptance": _("Steps towards acceptance"),
+        "approval": _("Steps towards approval"),
+        "accession": _("Steps towards accession"),
+    }, steps.build),
+    "qa": DocumentKind("qa", {"*": _("Questions and answers")}, qa.build),
+    "legislation": DocumentKind("legislation", {"*": _("Model legislation")}, legislation.build),
 }

@@ -4,7 +4,34 @@ from __future__ import annotations
 
 from typing import Any
 
+from ccmkit.documents.choices import Choice
 from ccmkit.documents.subject import Subject, common_context
+
+
+def route_choice(subject: Subject) -> Choice:
+    """The form of consent to be bound, and why."""
+    chosen = subject.options.instrument or subject.profile.instrument
+    status = subject.state.status
+    if status == "signatory":
+        why = (f"Signatory: {subject.route} chosen by the user or profile." if chosen
+               else "Signatory: it ratifies (Art. 16(1)).")
+    elif status == "withdrawn":
+        why = "Withdrew under Art. 20: accession; confirm the form with the UN Treaty Section."
+    else:
+        why = "Has not signed: accession (Art. 16(2))."
+    return Choice("route", subject.route, why)
+
+
+def signatory_choices(subject: Subject) -> list[Choice]:
+    """Who signs: the exact title only when the profile gives it."""
+    signatory = subject.profile.signatory
+    return [
+        Choice("signatory.title", signatory.title_text or "blank",
+               "Exact title from the profile." if signatory.title_text else
+               "No exact title in the profile: a highlighted blank."),
+        Choice("signatory.name", signatory.name or "blank", "From the profile."
+               if signatory.name else "Not in the profile: a highlighted blank."),
+    ]
 
 
 def build(subject: Subject, lang: str) -> dict[str, Any]:
@@ -15,4 +42,7 @@ def build(subject: Subject, lang: str) -> dict[str, Any]:
         "signature_date": membership.signature_date if subject.route != "accession" else None,
         "provisional_application": subject.provisional_application,
         "withdrawn": subject.state.status == "withdrawn",
+        "choices": [route_choice(subject), *signatory_choices(subject),
+                    Choice("instrument.article_18", str(subject.provisional_application).lower(),
+                           "Article 18 declaration from the option or profile.")],
     }

@@ -1,123 +1,154 @@
-"""Model legislative clauses (Article 9): variant and drafting style chosen for the State."""
+"""Model legislative clauses (Article 9): variant and drafting style chosen for the State.
+
+Clause numbers and cross-references are rendered as HTML the DOCX writer turns into Word
+fields (a SEQ field per clause heading, a REF field per reference), and subsections and
+items as Word list paragraphs, so a legal adviser who deletes a clause gets the numbering
+and references right after a field update.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from ccmkit.documents.library import load_yaml, matches, state_facts
+from markupsafe import Markup
+
+from ccmkit.documents.choices import Choice
+from ccmkit.documents.library import Clause, ClauseText, Paragraph, clause_library, matches
 from ccmkit.documents.subject import Subject, common_context
 from ccmkit.errors import CcmkitError
 from ccmkit.i18n import gettext_for
-from ccmkit.vocab import DRAFTING_STYLES, LEGISLATION_VARIANTS
+from ccmkit.vocab import DRAFTING_STYLES, LEGISLATION_VARIANTS, Drafting
 
 STYLES = DRAFTING_STYLES
 VARIANTS = LEGISLATION_VARIANTS
+SEQ_NAME = "Clause"
 
 
-@dataclass(frozen=True)
-class Choice:
-    """A choice made for the State, and the reason given to the legal adviser."""
-
-    value: str
-    reason: str
+def choose_variant(subject: Subject) -> Choice:
+    """Minimum credible implementation or the full model law (rule in ccmkit.rules)."""
+    return subject.legislation_choice()
 
 
-def choose_variant(subject: Subject, lang: str) -> Choice:
-    """The model-law variant (rule in ccmkit.rules), with its reason for the legal adviser."""
-    _ = gettext_for(lang)
-    value = subject.legislation_choice().value
-    if subject.options.legislation:
-        return Choice(value, _("Variant chosen on the command line."))
-    if value == "minimal":
-        return Choice(value, _("Minimum credible implementation: the State data record no "
-                               "stockpiles and no contamination."))
-    return Choice(value, _("Full model law: the State data do not establish that the State "
-                           "has neither stockpiles nor contamination."))
+def choose_style(subject: Subject) -> Choice:
+    """Common-law or civil-law drafting (rule in ccmkit.rules)."""
+    return subject.drafting_choice()
 
 
-def choose_style(subject: Subject, lang: str) -> Choice:
-    """The drafting style (rule in ccmkit.rules), with its reason for the legal adviser."""
-    _ = gettext_for(lang)
-    value = subject.drafting_choice().value
-    if subject.options.drafting:
-        return Choice(value, _("Drafting style chosen on the command line."))
-    tradition = subject.fact_value("legal_tradition")
-    if tradition == "common_law":
-        return Choice(value, _("Common-law style: the State's legal tradition is "
-                               "recorded as common law."))
-    if tradition == "civil_law":
-        return Choice(value, _("Civil-law style: the State's legal tradition is "
-                               "recorded as civil law."))
-    return Choice(value, _("The legal tradition is not recorded ({tradition}); this style "
-                           "follows the State's first package language. Choose the other with "
-                           "--drafting or set legal_tradition in the profile.").format(
-        tradition=tradition))
+def included(clause: Clause, variant: str, facts: dict[str, str]) -> bool:
+    """A clause is in the text when its variant is, or when the State's situation calls for it."""
+    return variant in clause.variants or bool(
+        clause.include_when and matches(clause.include_when, facts))
 
 
-def included_clauses(clauses: list[dict], variant: str, facts: dict[str, str]) -> list[dict]:
+def included_clauses(clauses: list[Clause], variant: str, facts: dict[str, str]) -> list[Clause]:
     """Clauses of the variant, plus those the State's situation calls for."""
     if variant not in VARIANTS:
         raise CcmkitError(f"unknown legislation variant {variant!r}: use minimal or full")
-    return [
-        c for c in clauses
-        if variant in c["variants"]
-        or (c.get("include_when") and matches(c["include_when"], facts))
-    ]
+    return [c for c in clauses if included(c, variant, facts)]
 
 
-def _paragraphs(raw: list, style: str) -> list[dict[str, Any]]:
-    """Number subsections when a clause has several: (1) common law, 1. civil law."""
+def bookmark(clause_id: str) -> str:
+    """The Word bookmark of a clause's number (hidden "_Ref" bookmarks, at most 40 chars)."""
+    return ("_Ref_" + clause_id.replace("-", "_"))[:40]
+
+
+def number_markup(clause_id: str, number: int) -> Markup:
+    """A clause number: a SEQ field in Word, text in the PDF."""
+    return Markup('<span class="seq" data-seq="{}" data-bookmark="{}">{}</span>').format(
+        SEQ_NAME, bookmark(clause_id), number)
+
+
+def ref_markup(clause_id: str, number: int) -> Markup:
+    """A reference to a clause's number: a REF field in Word, text in the PDF."""
+    return Markup('<a class="ref" href="#{}">{}</a>').format(bookmark(clause_id), number)
+
+
+def _paragraphs(clause_id: str, raw: list[Paragraph], style: Drafting) -> list[dict[str, Any]]:
+    """Subsections and items with their labels; numbered as Word lists in the DOCX."""
     out = []
     for index, para in enumerate(raw, start=1):
-        item = para if isinstance(para, dict) else {"text": para}
+        text, items = (para, []) if isinstance(para, str) else (para.text, para.items)
         label = ""
         if len(raw) > 1:
             label = f"({index})" if style == "common-law" else f"{index}."
-        items = [{"label": f"({chr(ord('a') + n)})", "text": text}
-                 for n, text in enumerate(item.get("items", []))]
-        out.append({"label": label, "text": item["text"], "items": items})
+        out.append({
+            "label": label,
+            "text": text,
+            "items": [{"label": f"({chr(ord('a') + n)})", "text": item}
+                      for n, item in enumerate(items)],
+        })
     return out
+
+
+def _text_of(text: ClauseText, style: Drafting, variant: str) -> list[Paragraph]:
+    if variant == "minimal" and text.short is not None:
+        return text.short.paragraphs(style)
+    return text.paragraphs(style)
 
 
 def build(subject: Subject, lang: str) -> dict[str, Any]:
     """Context for templates/legislation/<lang>.html.j2."""
-    template_dir = subject.options.template_dir
-    meta = load_yaml("legislation/clauses.yaml", template_dir)
-    texts = load_yaml(f"legislation/{lang}.yaml", template_dir)
-    variant, style = choose_variant(subject, lang), choose_style(subject, lang)
-    chosen = included_clauses(meta, variant.value, state_facts(subject))
-    numbers = {c["id"]: n for n, c in enumerate(chosen, start=1)}
+    _ = gettext_for(lang)
+    clauses, texts = clause_library(lang, subject.options.template_dir)
+    variant, style = choose_variant(subject), choose_style(subject)
+    drafting: Drafting = style.value  # type: ignore[assignment]
+    facts = subject.conditions()
+    chosen = included_clauses(clauses, variant.value, facts)
+    numbers = {c.id: n for n, c in enumerate(chosen, start=1)}
 
-    def ref(clause_id: str) -> str:
+    def ref(clause_id: str) -> Markup:
         if clause_id not in numbers:
             raise CcmkitError(f"legislation/{lang}.yaml: reference to clause {clause_id!r}, "
                               f"which the {variant.value} variant leaves out")
-        return str(numbers[clause_id])
+        return ref_markup(clause_id, numbers[clause_id])
+
+    def optional() -> Markup:
+        return Markup('<span class="blank">[{}]</span>').format(_("Optional"))
 
     parts: list[dict[str, Any]] = []
     for clause in chosen:
-        text = texts["clauses"][clause["id"]]
-        heading = text["heading"]
-        if isinstance(heading, dict):
-            heading = heading[style.value]
-        if not parts or parts[-1]["key"] != clause["part"]:
-            parts.append({"key": clause["part"],
-                          "heading": texts["parts"][clause["part"]][style.value],
+        text = texts.clauses[clause.id]
+        if not parts or parts[-1]["key"] != clause.part:
+            parts.append({"key": clause.part, "heading": texts.parts[clause.part].get(drafting),
                           "clauses": []})
         parts[-1]["clauses"].append({
-            "id": clause["id"],
-            "number": numbers[clause["id"]],
-            "heading": heading,
-            "paragraphs": _paragraphs(text[style.value], style.value),
-            "note": text["note"],
+            "id": clause.id,
+            "number": number_markup(clause.id, numbers[clause.id]),
+            "heading": text.heading_for(drafting),
+            "level": clause.level,
+            "paragraphs": _paragraphs(clause.id, _text_of(text, drafting, variant.value),
+                                      drafting),
+            "note": text.note,
         })
+    checklist = [{
+        "id": c.id,
+        "heading": texts.clauses[c.id].heading_for(drafting),
+        "articles": c.articles,
+        "level": c.level,
+        "condition": sorted(c.include_when or {}),
+        "number": ref_markup(c.id, numbers[c.id]) if c.id in numbers else None,
+    } for c in clauses if "full" in c.variants]
+    choices = [variant, style, *(
+        Choice(f"legislation.clause.{c.id}", "included" if c.id in numbers else "left out",
+               _why(c, variant.value, facts)) for c in clauses)]
     return {
         **common_context(subject, lang),
-        "variant": variant,
-        "style": style,
-        "title": texts["title"][style.value],
-        "enacting_formula": texts["enacting_formula"][style.value],
+        "variant": variant.value,
+        "style": drafting,
+        "title": texts.title.get(drafting),
+        "enacting_formula": texts.enacting_formula.get(drafting),
         "parts": parts,
+        "checklist": checklist,
         "ref": ref,
+        "optional": optional,
+        "choices": choices,
     }
+
+
+def _why(clause: Clause, variant: str, facts: dict[str, str]) -> str:
+    if variant in clause.variants:
+        return f"Part of the {variant} variant."
+    if clause.include_when and matches(clause.include_when, facts):
+        found = ", ".join(f"{k}={facts.get(k)}" for k in clause.include_when)
+        return f"Added because the State's situation calls for it ({found})."
+    return f"Not part of the {variant} variant."

@@ -1,14 +1,25 @@
-"""Q&A on legal and defence concerns, selected and ordered for the State's barriers."""
+"""Q&A on legal and defence concerns, chosen for the State's situation and barriers.
+
+The basic Q&A (the default) has BASIC_MIN to BASIC_MAX questions: up to PER_BARRIER entries
+answering each of the State's barriers, the entries marked `basic`, then others to reach the
+minimum. `full` gives every entry relevant to the State. Either way the questions appear in
+library order, which reads as a progression and does not reveal the selection. Why each entry
+is there is data (`choices`, English, internal); the outgoing document never says which
+barriers the ISU recorded.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from ccmkit.documents.library import load_yaml, matches, state_facts
+from ccmkit.documents.choices import Choice
+from ccmkit.documents.library import QaEntry, matches, qa_library
 from ccmkit.documents.subject import Subject, common_context
 from ccmkit.i18n import gettext_for
-from ccmkit.vocab import BARRIERS
+
+BASIC_MIN, BASIC_MAX = 6, 8
+PER_BARRIER = 2
 
 
 @dataclass(frozen=True)
@@ -18,78 +29,90 @@ class Selected:
     id: str
     barrier: str | None  # the State's barrier it answers, None for a general entry
     brief: bool  # the one-sentence form, for a State known not to be concerned
+    basic: bool = False
 
 
-def select_entries(entries: list[dict], subject: Subject) -> list[Selected]:
-    """Entries relevant to the State: those answering its barriers first, in barrier order."""
-    facts = state_facts(subject)
-    relevant = [e for e in entries if matches(e.get("requires"), facts)]
+def _brief(entry: QaEntry, facts: dict[str, str]) -> bool:
+    return bool(entry.brief_when) and matches(entry.brief_when, facts)
+
+
+def select_entries(entries: list[QaEntry], subject: Subject, length: str = "full"
+                   ) -> list[Selected]:
+    """Entries relevant to the State, in library order."""
+    facts = subject.conditions()
+    relevant = [e for e in entries if matches(e.requires, facts)]
     chosen: list[Selected] = []
-    for barrier in subject.barriers:
+
+    def add(entry: QaEntry, barrier: str | None) -> None:
+        if all(s.id != entry.id for s in chosen):
+            chosen.append(Selected(entry.id, barrier, _brief(entry, facts), entry.basic))
+
+    if length == "full":
+        for barrier in subject.barriers:
+            for entry in relevant:
+                if barrier in entry.barriers:
+                    add(entry, barrier)
         for entry in relevant:
-            if barrier in entry["barriers"] and all(s.id != entry["id"] for s in chosen):
-                chosen.append(_selected(entry, barrier, facts))
-    for entry in relevant:
-        if all(s.id != entry["id"] for s in chosen):
-            chosen.append(_selected(entry, None, facts))
-    return chosen
+            add(entry, None)
+        return _in_library_order(chosen, entries)
+    informative = [e for e in relevant if not _brief(e, facts)]
+    core = [e for e in informative if e.basic]
+    room = BASIC_MAX - len(core)
+    for barrier in subject.barriers:
+        answering = [e for e in informative if barrier in e.barriers and not e.basic
+                     and all(s.id != e.id for s in chosen)]
+        for entry in answering[:PER_BARRIER]:
+            if len(chosen) < room:
+                add(entry, barrier)
+    for entry in core:
+        add(entry, None)
+    for entry in [*informative, *relevant]:
+        if len(chosen) >= BASIC_MIN:
+            break
+        add(entry, None)
+    return _in_library_order(chosen, entries)
 
 
-def _selected(entry: dict, barrier: str | None, facts: dict[str, str]) -> Selected:
-    brief = bool(entry.get("brief_when")) and matches(entry["brief_when"], facts)
-    return Selected(entry["id"], barrier, brief)
+def _in_library_order(chosen: list[Selected], entries: list[QaEntry]) -> list[Selected]:
+    order = {e.id: n for n, e in enumerate(entries)}
+    return sorted(chosen, key=lambda s: order[s.id])
 
 
-def barrier_labels(lang: str) -> dict[str, str]:
-    """Barrier categories of the universalization work plan, translated."""
-    _ = gettext_for(lang)
-    labels = {
-        "legal_technical": _("legal and technical"),
-        "defence_security": _("defence and security posture"),
-        "regional_alignment": _("regional political alignment"),
-        "awareness": _("lack of awareness"),
-        "bandwidth": _("not a priority or lack of capacity"),
-    }
-    assert set(labels) == set(BARRIERS)
-    return labels
-
-
-def reason(selected: Selected, lang: str) -> str:
-    """The drafting note saying why the entry is there and in this form."""
-    _ = gettext_for(lang)
+def reason(selected: Selected) -> str:
+    """Why the entry is there and in this form (English, for the internal brief)."""
     if selected.barrier:
-        text = _("Placed first: answers the barrier recorded for this State: {barrier}.").format(
-            barrier=barrier_labels(lang)[selected.barrier]
-        )
+        text = f"Answers the barrier recorded for this State: {selected.barrier}."
+    elif selected.basic:
+        text = "Core entry of the basic Q&A."
     else:
-        text = _("General entry: relevant to every State outside the Convention in this "
-                 "situation.")
+        text = "General entry relevant to the State's situation."
     if selected.brief:
-        text += " " + _("Shortened to one sentence because the State data record that it "
-                        "does not concern this State; check the source before circulating.")
+        text += " Shortened to one sentence: the State data record that it is not concerned."
     return text
 
 
 def build(subject: Subject, lang: str) -> dict[str, Any]:
     """Context for templates/qa/<lang>.html.j2."""
-    template_dir = subject.options.template_dir
-    entries = load_yaml("qa/entries.yaml", template_dir)
-    texts = load_yaml(f"qa/{lang}.yaml", template_dir)
+    entries, texts = qa_library(lang, subject.options.template_dir)
+    length = subject.options.qa or "basic"
+    selected = select_entries(entries, subject, length)
     chosen = []
-    for sel in select_entries(entries, subject):
+    for sel in selected:
         text = texts[sel.id]
         chosen.append({
             "id": sel.id,
-            "question": text["question"],
-            "answer": text["brief"] if sel.brief else text["answer"],
-            "note": reason(sel, lang),
-            "first": sel.barrier is not None,
+            "question": text.question,
+            "answer": text.brief if sel.brief and text.brief else text.answer,
         })
     region = subject.registry.regional(subject.state)
     _ = gettext_for(lang)
+    choices = [Choice("qa.length", length, "Default: the basic Q&A." if not subject.options.qa
+                      else "Length chosen by the user."),
+               *(Choice(f"qa.entry.{s.id}", "brief" if s.brief else "answer", reason(s))
+                 for s in selected)]
     return {
         **common_context(subject, lang),
         "entries": chosen,
-        "barriers": [barrier_labels(lang)[b] for b in subject.barriers],
         "region": {**region, "name": _(subject.state.region)},
+        "choices": choices,
     }

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from ccmkit import rules
+from ccmkit.documents.choices import Choice
 from ccmkit.documents.subject import Subject, common_context
 from ccmkit.treaty import (
     CLEARANCE_YEARS,
@@ -22,23 +24,32 @@ def example_deposit(generated: date) -> date:
     return date(generated.year + (month - 1) // 12, (month - 1) % 12 + 1, 15)
 
 
+def _deadline(subject: Subject, fact: str) -> Choice:
+    """Whether the note shows an Art. 3/4 deadline, and how (rule in ccmkit.rules)."""
+    return rules.treaty_part(subject.state, fact)
+
+
 def build(subject: Subject, lang: str) -> dict[str, Any]:
     """Context for templates/steps/<lang>.html.j2."""
     state = subject.state
+    line = subject.timeline()
     example = timeline(example_deposit(subject.options.generated))
+    stock, cont = _deadline(subject, "stockpiles"), _deadline(subject, "contamination")
+    dates = Choice("steps.dates", "deposit date" if line else "example",
+                   "Dates from the planned deposit date." if line else
+                   "No deposit date given: the table applies the rules to an example date.")
     return {
         **common_context(subject, lang),
-        "timeline": subject.timeline(),
+        "timeline": line,
         "example": example,
         "signature_date": state.membership.signature_date,
         "withdrawal_date": state.membership.effective_date,
         "convention_in_force": ENTRY_INTO_FORCE,
-        "stockpiles": state.fact("stockpiles"),
-        "contamination": state.fact("contamination"),
-        "may_stockpiles": subject.may_have("stockpiles"),
-        "may_contamination": subject.may_have("contamination"),
+        "stockpiles": stock.value,
+        "contamination": cont.value,
         "provisional_application": subject.provisional_application,
         "report_days": INITIAL_REPORT_DAYS,
         "stockpile_years": STOCKPILE_YEARS,
         "clearance_years": CLEARANCE_YEARS,
+        "choices": [dates, stock, cont],
     }

@@ -1,4 +1,8 @@
-"""What every document is about: the State (with its profile merged) and the user's options."""
+"""What every document is about: the State (with its profile merged) and the user's options.
+
+Every access to the State's facts goes through the small methods of `Subject` (`fact_value`,
+`may_have`, `conditions`), so a change in the facts model is made here only.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,12 @@ from typing import Any
 from ccmkit import rules
 from ccmkit.data.profile import Profile
 from ccmkit.data.states import Registry, State
-from ccmkit.i18n import gettext_for
+from ccmkit.i18n import N_, gettext_for
 from ccmkit.languages import get_language
 from ccmkit.render.html import blank
 from ccmkit.rules import Choice
 from ccmkit.treaty import ADOPTION_DATE, Route, Timeline, route_for, timeline
+from ccmkit.vocab import CONDITION_KEYS
 
 
 def _(message: str) -> str:  # marks messages for extraction; translated at render time
@@ -22,6 +27,9 @@ def _(message: str) -> str:  # marks messages for extraction; translated at rend
 
 
 REGIONS = (_("Africa"), _("Americas"), _("Asia"), _("Europe"), _("Oceania"))
+DEFAULT_ISSUER = N_("Implementation Support Unit of the Convention on Cluster Munitions")
+# The facts content conditions may test (besides the Convention status).
+CONDITION_FACTS = tuple(key for key in CONDITION_KEYS if key != "status")
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,8 @@ class Options:
     barriers: tuple[str, ...] | None = None
     legislation: str | None = None
     drafting: str | None = None
+    qa: str | None = None
+    issuer: str | None = None
     generated: date = field(default_factory=date.today)
     template_dir: Path | None = None
 
@@ -63,7 +73,8 @@ class Subject:
 
     @property
     def barrier_choices(self) -> list[Choice]:
-        """The barriers the package addresses, given (option, profile) or inferred."""
+        """The barriers the package addresses: given (options, profile) or inferred from the
+        facts (rules in ccmkit.rules)."""
         if self.options.barriers:
             return rules.barriers(self.state, self.registry, self.options.barriers, "options")
         return rules.barriers(self.state, self.registry, self.profile.barriers, "profile")
@@ -72,18 +83,16 @@ class Subject:
     def barriers(self) -> tuple[str, ...]:
         return tuple(c.value for c in self.barrier_choices)
 
-    def fact_value(self, name: str) -> str:
-        """The canonical value of a fact about the State (``yes``, ``no``, ``unknown``…)."""
-        return self.state.value(name)
-
     def legislation_choice(self) -> Choice:
+        """Minimum credible implementation or the full model law, with the reason."""
         return rules.legislation_variant(self.state, self.options.legislation)
 
     def drafting_choice(self) -> Choice:
+        """Common-law or civil-law drafting, with the reason."""
         return rules.drafting_style(self.state, self.options.drafting)
 
     def choices(self) -> list[Choice]:
-        """Every choice made for the package, with its reason (for the internal brief)."""
+        """Every fact-driven choice made for the package, with its reason (internal)."""
         return [*self.barrier_choices, self.legislation_choice(), self.drafting_choice(),
                 rules.treaty_part(self.state, "stockpiles"),
                 rules.treaty_part(self.state, "contamination")]
@@ -92,9 +101,26 @@ class Subject:
     def generated_at(self) -> datetime:
         return datetime.combine(self.options.generated, time(12), tzinfo=UTC)
 
+    def fact_value(self, name: str) -> str:
+        """The value of one of the State's facts ("yes", "no", "unknown", "civil_law", ...)."""
+        return self.state.value(name)
+
+    def known(self, name: str, value: str) -> bool:
+        """True when the State's fact is established to be `value`."""
+        return self.fact_value(name) == value
+
     def may_have(self, fact: str) -> bool:
         """True unless the State is known NOT to have stockpiles/contamination."""
-        return self.fact_value(fact) != "no"
+        return not self.known(fact, "no")
+
+    def conditions(self) -> dict[str, str]:
+        """The State attributes content conditions may test (status and facts)."""
+        return {"status": self.state.status,
+                **{name: self.fact_value(name) for name in CONDITION_FACTS}}
+
+    def issuer(self, lang: str) -> str:
+        """Who sends the package (author metadata, running header, cover note)."""
+        return self.options.issuer or gettext_for(lang)(DEFAULT_ISSUER)
 
     def timeline(self) -> Timeline | None:
         """Deadlines from the deposit date, if one is known."""
@@ -115,21 +141,11 @@ def format_as_of(registry: Registry, lang: str) -> str:
 
 
 def common_context(subject: Subject, lang: str) -> dict[str, Any]:
-    """Values every template may use."""
+    """Values every template may use (nothing internal: no facts' sources, no options)."""
     _ = gettext_for(lang)
     language = get_language(lang)
     state = subject.state
     signatory = subject.profile.signatory
-    status_as_of = format_as_of(subject.registry, lang)
-    if subject.registry.status.month_only:
-        status_line = _("Convention status as of {month}").format(month=status_as_of)
-    else:
-        status_line = _("Convention status as of {date}").format(date=status_as_of)
-    titles = {
-        "minister_for_foreign_affairs": _("Minister for Foreign Affairs"),
-        "head_of_state": _("Head of State"),
-        "head_of_government": _("Head of Government"),
-    }
     return {
         "lang": lang,
         "lang_tag": language.babel_locale.replace("_", "-"),
@@ -140,13 +156,10 @@ def common_context(subject: Subject, lang: str) -> dict[str, Any]:
         "convention": _("Convention on Cluster Munitions"),
         "adoption_date": ADOPTION_DATE,
         "generated": subject.options.generated,
-        "status_as_of": status_as_of,
-        "meta_line": _("Model text prepared with ccmkit on {date}").format(
-            date=language.long_date(subject.options.generated))
-        + " – " + status_line,
-        "signatory_title": titles[signatory.title],
+        "status_as_of": format_as_of(subject.registry, lang),
+        "issuer": subject.issuer(lang),
+        "signatory_title": signatory.title_text or blank(_("title of the signing authority")),
         "signatory_name": signatory.name or blank(_("name")),
         "place": signatory.place or blank(_("place")),
         "today_blank": blank(_("date")),
-        "profile_notes": subject.profile.notes,
     }

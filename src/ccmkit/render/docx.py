@@ -50,10 +50,11 @@ class DocxMeta:
 
     title: str
     language: str  # BCP 47, e.g. "fr-FR"
-    header: str
+    header: str | None  # None: no running header and no page numbers (a document to sign)
     page_label: str  # "Page {page} of {pages}"
     generated: datetime
     base: Path | None = None
+    author: str = AUTHOR  # core properties and comment author
 
 
 def write_docx(root: etree._Element, meta: DocxMeta) -> bytes:
@@ -63,7 +64,7 @@ def write_docx(root: etree._Element, meta: DocxMeta) -> bytes:
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
     try:
         template.render(
-            {"header": meta.header, "page_before": before, "page_middle": middle,
+            {"header": meta.header or "", "page_before": before, "page_middle": middle,
              "page_after": after},
             jinja_env=env,
             autoescape=True,
@@ -75,7 +76,9 @@ def write_docx(root: etree._Element, meta: DocxMeta) -> bytes:
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
-    _BodyWriter(doc, meta.generated).block(root.find("body"))
+    if meta.header is None:
+        _drop_header_footer(doc)
+    _BodyWriter(doc, meta.generated, meta.author).block(root.find("body"))
     _set_properties(doc, meta)
     buffer = io.BytesIO()
     doc.save(buffer)
@@ -91,13 +94,16 @@ def _split_page_label(label: str) -> tuple[str, str, str]:
 class _BodyWriter:
     """Walks block elements; collects drafting notes as comments on the last paragraph."""
 
-    def __init__(self, doc: Document, when: datetime) -> None:
+    def __init__(self, doc: Document, when: datetime, author: str = AUTHOR) -> None:
         self.doc = doc
         # style ids looked up once: python-docx's per-call lookup scans every style
         self.style_ids = {s.name: s.style_id for s in doc.styles}
         self.when = when
+        self.author = author
         self.last: Paragraph | None = None
         self.pending_notes: list[str] = []
+        self.lists = _Lists(doc)
+        self.fields = _Fields()
 
     def block(self, node: etree._Element | None) -> None:
         if node is None:
@@ -133,9 +139,13 @@ class _BodyWriter:
     def paragraph(self, node: etree._Element, style: str, prefix: str = "") -> Paragraph:
         para = self.doc.add_paragraph()
         para._p.style = self.style_id(style)
+        if "new-page" in (node.get("class") or "").split():
+            para.paragraph_format.page_break_before = True
         if prefix:
             para.add_run(prefix + "\t")
-        _inline(para, node, bold=False, italic=False, blank=False)
+        native = self.lists.apply(para, node)
+        _inline(para, node, bold=False, italic=False, blank=False,
+                fields=self.fields, skip_labels=native)
         _trim(para)
         if not para.runs:
             para.add_run("")
@@ -168,7 +178,8 @@ class _BodyWriter:
             for c, cell in enumerate(cells):
                 para = table.cell(r, c).paragraphs[0]
                 para._p.style = self.style_id("Table Text")
-                _inline(para, cell, bold=cell.tag == "th", italic=False, blank=False)
+                _inline(para, cell, bold=cell.tag == "th", italic=False, blank=False,
+                        fields=self.fields)
         if any(c.tag == "th" for c in rows[0]):
             tr_pr = table.rows[0]._tr.get_or_add_trPr()
             header = OxmlElement("w:tblHeader")
@@ -185,13 +196,17 @@ class _BodyWriter:
     def comment(self, text: str) -> None:
         assert self.last is not None
         runs = self.last.runs
-        comment = self.doc.add_comment(runs, text=text, author=AUTHOR, initials=INITIALS)
+        comment = self.doc.add_comment(runs, text=text, author=self.author, initials=INITIALS)
         comment._comment_elm.date = self.when
 
 
 def _inline(para: Paragraph, node: etree._Element, *, bold: bool, italic: bool,
-            blank: bool) -> None:
-    """Write an element's text and inline children as runs."""
+            blank: bool, fields: _Fields | None = None, skip_labels: bool = False) -> None:
+    """Write an element's text and inline children as runs.
+
+    With `fields`, span.seq becomes a SEQ field (bookmarked) and a.ref a REF field to it;
+    with `skip_labels`, span.num (a label Word numbering replaces) is left out.
+    """
     if node.text:
         _run(para, node.text, bold, italic, blank)
     for child in node:
@@ -204,6 +219,13 @@ def _inline(para: Paragraph, node: etree._Element, *, bold: bool, italic: bool,
             para.add_run().add_break(WD_BREAK.LINE)
         elif tag == "aside" or tag in ("ol", "ul", "table"):
             pass  # notes and nested blocks are handled by the block walker
+        elif skip_labels and tag == "span" and "num" in cls:
+            pass  # Word's list numbering shows the label
+        elif fields is not None and tag == "span" and "seq" in cls:
+            fields.seq(para, child.get("data-seq") or "Seq", child.get("data-bookmark"),
+                       child.text_content(), bold)
+        elif fields is not None and tag == "a" and "ref" in cls:
+            fields.ref(para, (child.get("href") or "").lstrip("#"), child.text_content(), bold)
         else:
             _inline(
                 para,
@@ -211,6 +233,8 @@ def _inline(para: Paragraph, node: etree._Element, *, bold: bool, italic: bool,
                 bold=bold or tag in ("strong", "b", "th"),
                 italic=italic or tag in ("em", "i"),
                 blank=blank or "blank" in cls,
+                fields=fields,
+                skip_labels=skip_labels,
             )
         if child.tail:
             _run(para, child.tail, bold, italic, blank)
@@ -241,12 +265,136 @@ def _trim(para: Paragraph) -> None:
         para.runs[-1].text = para.runs[-1].text.rstrip(" ")
 
 
+def _drop_header_footer(doc: Document) -> None:
+    """No running header, footer or page number (e.g. an instrument to be signed)."""
+    for section in doc.sections:
+        sect_pr = section._sectPr
+        for tag in ("w:headerReference", "w:footerReference"):
+            for ref in sect_pr.findall(qn(tag)):
+                sect_pr.remove(ref)
+
+
+class _Fields:
+    """Word fields for numbers that follow the document: SEQ (with a bookmark) and REF."""
+
+    def __init__(self) -> None:
+        self.next_id = 1000
+
+    def seq(self, para: Paragraph, name: str, bookmark: str | None, shown: str,
+            bold: bool) -> None:
+        start = None
+        if bookmark:
+            start = _element("w:bookmarkStart", {"w:id": str(self.next_id), "w:name": bookmark})
+            para._p.append(start)
+        self._field(para, f"SEQ {name} \\* ARABIC", shown, bold)
+        if start is not None:
+            para._p.append(_element("w:bookmarkEnd", {"w:id": str(self.next_id)}))
+            self.next_id += 1
+
+    def ref(self, para: Paragraph, bookmark: str, shown: str, bold: bool) -> None:
+        self._field(para, f"REF {bookmark} \\h", shown, bold)
+
+    @staticmethod
+    def _field(para: Paragraph, instruction: str, shown: str, bold: bool) -> None:
+        for kind, text in (("begin", None), ("instr", instruction), ("separate", None),
+                           ("result", shown), ("end", None)):
+            run = para.add_run(text if kind == "result" else None)
+            if bold:
+                run.bold = True
+            if kind == "instr":
+                instr = _element("w:instrText", {"xml:space": "preserve"})
+                instr.text = f" {text} "
+                run._r.append(instr)
+            elif kind != "result":
+                run._r.append(_element("w:fldChar", {"w:fldCharType": kind}))
+
+
+class _Lists:
+    """Word list numbering for paragraphs marked data-list (instance) and data-level (0, 1):
+    one numbering instance per list, restarting at 1, with the label pattern of data-pattern
+    (e.g. "(%1)|(%2)": level 0 decimal, level 1 lower-case letters)."""
+
+    FORMATS = ("decimal", "lowerLetter")
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.abstract: dict[str, str] = {}
+        self.instances: dict[str, str] = {}
+
+    def apply(self, para: Paragraph, node: etree._Element) -> bool:
+        key = node.get("data-list")
+        if not key:
+            return False
+        pattern = node.get("data-pattern") or "%1.|(%2)"
+        level = int(node.get("data-level") or "0")
+        num_id = self._instance(key, pattern)
+        p_pr = para._p.get_or_add_pPr()
+        num_pr = _element("w:numPr", {})
+        num_pr.append(_element("w:ilvl", {"w:val": str(level)}))
+        num_pr.append(_element("w:numId", {"w:val": num_id}))
+        p_pr.insert(1 if p_pr.find(qn("w:pStyle")) is not None else 0, num_pr)
+        return True
+
+    def _numbering(self) -> etree._Element:
+        return self.doc.part.numbering_part.element
+
+    def _instance(self, key: str, pattern: str) -> str:
+        if key not in self.instances:
+            numbering = self._numbering()
+            used = [int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))]
+            num_id = str(max(used, default=0) + 1)
+            num = _element("w:num", {"w:numId": num_id})
+            num.append(_element("w:abstractNumId", {"w:val": self._abstract(pattern)}))
+            for level in range(2):  # each list restarts at 1 / (a)
+                override = _element("w:lvlOverride", {"w:ilvl": str(level)})
+                override.append(_element("w:startOverride", {"w:val": "1"}))
+                num.append(override)
+            numbering.append(num)
+            self.instances[key] = num_id
+        return self.instances[key]
+
+    def _abstract(self, pattern: str) -> str:
+        if pattern not in self.abstract:
+            numbering = self._numbering()
+            used = [int(a.get(qn("w:abstractNumId")))
+                    for a in numbering.findall(qn("w:abstractNum"))]
+            abstract_id = str(max(used, default=0) + 1)
+            abstract = _element("w:abstractNum", {"w:abstractNumId": abstract_id})
+            abstract.append(_element("w:multiLevelType", {"w:val": "multilevel"}))
+            for level, text in enumerate(pattern.split("|")[:2]):
+                lvl = _element("w:lvl", {"w:ilvl": str(level)})
+                lvl.append(_element("w:start", {"w:val": "1"}))
+                lvl.append(_element("w:numFmt", {"w:val": self.FORMATS[level]}))
+                lvl.append(_element("w:lvlText", {"w:val": text}))
+                lvl.append(_element("w:lvlJc", {"w:val": "left"}))
+                p_pr = _element("w:pPr", {})
+                p_pr.append(_element("w:ind", {"w:left": str(567 * (level + 1)),
+                                               "w:hanging": "567"}))
+                lvl.append(p_pr)
+                abstract.append(lvl)
+            first_num = numbering.find(qn("w:num"))
+            if first_num is not None:
+                first_num.addprevious(abstract)  # every abstractNum precedes every num
+            else:
+                numbering.append(abstract)
+            self.abstract[pattern] = abstract_id
+        return self.abstract[pattern]
+
+
+def _element(tag: str, attrs: dict[str, str]) -> etree._Element:
+    element = OxmlElement(tag)
+    for name, value in attrs.items():
+        key = "{http://www.w3.org/XML/1998/namespace}space" if name == "xml:space" else qn(name)
+        element.set(key, value)
+    return element
+
+
 def _set_properties(doc: Document, meta: DocxMeta) -> None:
     props = doc.core_properties
     props.title = meta.title
     props.language = meta.language
-    props.author = AUTHOR
-    props.last_modified_by = AUTHOR
+    props.author = meta.author
+    props.last_modified_by = meta.author
     props.created = props.modified = meta.generated.replace(tzinfo=None)
     props.last_printed = meta.generated.replace(tzinfo=None)
     props.revision = 1

@@ -29,8 +29,11 @@ def _stylesheet(path: Path):
     return CSS(filename=str(path), font_config=_font_config())
 
 
-def page_css(page_label: str, header: str) -> str:
-    """CSS for the running header and the page footer ("Page {page} of {pages}")."""
+def page_css(page_label: str, header: str | None) -> str:
+    """CSS for the running header and the page footer ("Page {page} of {pages}"); none for
+    a document without a running header (e.g. an instrument to be signed)."""
+    if header is None:
+        return ""
     before, _, rest = page_label.partition("{page}")
     middle, _, after = rest.partition("{pages}")
 
@@ -59,4 +62,19 @@ def write_pdf(html: str, generated: datetime, stylesheet: Path | None = None) ->
         pdf_variant=PDF_VARIANT,
         pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode(),
         presentational_hints=True,
+        finisher=_without_producer,
     )
+
+
+def _without_producer(_document: object, pdf: object) -> None:
+    """Drop the renderer's name from the PDF metadata (an outgoing file names no tool)."""
+    import re
+
+    info = getattr(pdf, "info", {})
+    info.pop("Producer", None)
+    for obj in getattr(pdf, "objects", []):
+        chunks = getattr(obj, "stream", None)
+        extra = getattr(obj, "extra", {})
+        if chunks and extra.get("Type") == "/Metadata":
+            data = b"".join(c if isinstance(c, bytes) else str(c).encode() for c in chunks)
+            obj.stream = [re.sub(rb' pdf:Producer="[^"]*"', b"", data)]

@@ -1,0 +1,21 @@
+"""Short cover note from the issuer introducing the package."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ccmkit.documents.choices import Choice
+from ccmkit.documents.instrument import route_choice
+from ccmkit.documents.subject import Subject, common_context
+from ccmkit.languages import get_language
+
+
+def build(subject: Subject, lang: str) -> dict[str, Any]:
+    """Context for templates/cover_note/<lang>.html.j2."""
+    issuer = Choice("issuer", subject.issuer(lang), "Chosen by the user." if
+                    subject.options.issuer else "Default issuer.")
+    return {
+        **common_context(subject, lang),
+        "date_line": get_language(lang).long_date(subject.options.generated),
+        "choices": [issuer, route_choice(subject)],
+    }
