@@ -81,6 +81,7 @@ class BarrierMessages:
     label: str
     engagement: str
     lines: tuple[Line, ...]
+    citation: str  # every article the lines rest on, cited once
 
 
 def _folder(template_dir: Path | None) -> Path:
@@ -137,9 +138,15 @@ def messages(lang: str, barriers: tuple[str, ...] = BARRIERS,
             Line(ref.id, words.lines[ref.id], tuple(ref.articles),
                  cite(ref.articles, text))
             for ref in _structure(folder)[barrier])
+        every = sorted({a for line in lines for a in line.articles}, key=_article_order)
         out.append(BarrierMessages(barrier, _(BARRIER_LABELS[barrier]), words.engagement,
-                                   lines))
+                                   lines, cite(every, text)))
     return out
+
+
+def _article_order(article: str) -> tuple[int, int]:
+    number, _, rest = article.partition("(")
+    return int(number), int(rest.rstrip(")") or 0)
 
 
 def cite(articles: list[str], text: LanguageText) -> str:
