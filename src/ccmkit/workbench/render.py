@@ -68,3 +68,20 @@ def write_all(files: Mapping[Path, bytes | str]) -> list[Path]:
     for path, data in files.items():
         atomic_write(path, data)
     return list(files)
+
+
+def scope_name(registry: Registry, lang: str, group: str | None = None,
+               region: str | None = None, subregion: str | None = None,
+               statuses: Sequence[str] = ()) -> str:
+    """What a selection covers, in `lang`: a grouping's name, a region, or every State outside."""
+    _ = gettext_for(lang)
+    parts = []
+    if group:
+        record = registry.grouping(group)
+        parts.append(record.names.get(lang) or record.key)
+    parts += [p for p in (region, subregion) if p]
+    if statuses and set(statuses) != {"outside"}:
+        from ccmkit.workbench.labels import STATUS_LABELS
+
+        parts.append(", ".join(_(STATUS_LABELS[s]) for s in statuses if s in STATUS_LABELS))
+    return "; ".join(parts) or _("all States outside the Convention")
