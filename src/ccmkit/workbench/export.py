@@ -124,7 +124,7 @@ def as_xlsx(ranking: Ranking, top: int | None, generated: date) -> bytes:
 def document_rows(targets: list[Target], lang: str) -> list[dict[str, Any]]:
     """Rows of the one-page document, in `lang`."""
     _ = gettext_for(lang)
-    labels = {c.name: _(c.label) for c in CRITERIA}
+    labels = {c.name: _(c.short) for c in CRITERIA}
     missing = _("fact missing")
     rows = []
     for t in targets:
@@ -145,8 +145,8 @@ def document_context(registry: Registry, ranking: Ranking, top: int | None, lang
     return {**base_context(registry, lang, generated),
             "rows": document_rows(chosen, lang), "count": len(chosen),
             "total": len(ranking.targets), "scope_name": scope,
-            "weights": [(_(c.label), _num(ranking.weights[c.name]), _(fact_label(c.fact)))
-                        for c in CRITERIA],
+            "weights": [(_(c.label), _(c.short), _num(ranking.weights[c.name]),
+                         _(fact_label(c.fact))) for c in CRITERIA],
             "weights_origin": ranking.weights.origin, "tie_rule": _(TIE_RULE)}
 
 

@@ -76,24 +76,26 @@ class Criterion:
     name: str
     fact: str  # the fact read ("status" = the Convention status table)
     label: str  # gettext message, for documents
+    short: str  # gettext message, for the points column of the one-page list
     test: Callable[[Observation], Outcome]
 
 
 CRITERIA: tuple[Criterion, ...] = (
     Criterion("signatory", "status", N_("signatory yet to ratify"),
-              lambda o: o.value == "signatory"),
-    Criterion("mine_ban_treaty", "mine_ban_treaty", N_("party to the Mine Ban Convention"), _yes),
+              N_("signatory"), lambda o: o.value == "signatory"),
+    Criterion("mine_ban_treaty", "mine_ban_treaty", N_("party to the Mine Ban Convention"),
+              N_("Mine Ban Conv."), _yes),
     Criterion("unga_vote_in_favour", "unga_vote", N_("voted for the UNGA resolution"),
-              _vote_yes),
+              N_("UNGA yes"), _vote_yes),
     Criterion("interim_steps", "stated_position", N_("interim steps or support stated"),
-              _matches(INTERIM)),
+              N_("interim steps"), _matches(INTERIM)),
     Criterion("contamination", "contamination", N_("cluster munition remnants (mine action)"),
-              _yes),
-    Criterion("stockpiles", "stockpiles", N_("holds stockpiles"), _yes),
-    Criterion("producer", "producer", N_("has produced"), _yes),
-    Criterion("used", "used", N_("recorded use"), _yes),
+              N_("remnants"), _yes),
+    Criterion("stockpiles", "stockpiles", N_("holds stockpiles"), N_("stockpiles"), _yes),
+    Criterion("producer", "producer", N_("has produced"), N_("producer"), _yes),
+    Criterion("used", "used", N_("recorded use"), N_("use"), _yes),
     Criterion("stated_opposition", "stated_position", N_("opposition stated"),
-              _matches(OPPOSITION)),
+              N_("opposition"), _matches(OPPOSITION)),
 )
 BY_NAME = {c.name: c for c in CRITERIA}
 
