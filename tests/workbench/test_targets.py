@@ -115,7 +115,7 @@ def test_a_missing_fact_is_never_scored_as_favourable(registry: Registry, fact: 
     scores = {t.state.iso3: t.score for t in ranking.targets}
     assert scores["AAA"] < scores["ZZZ"]
     assert scores["AAA"] == scores["ZZY"]
-    assert [t.state.iso3 for t in ranking.targets][0] == "ZZZ"
+    assert ranking.targets[0].state.iso3 == "ZZZ"
     target = ranking.position("AAA")
     assert target is not None and fact in target.missing
     assert target.record()["missing"] == [fact]
@@ -231,3 +231,18 @@ def test_csv_and_xlsx_read_back(tmp_path: Path) -> None:
     assert [r[1] for r in ranking[1:]] == _order(_json())
     assert book.properties.keywords == "INTERNAL"
     assert len(list(book["Criteria"].values)) == 1 + 15 * len(scoring.CRITERIA)
+
+
+def test_regional_framing_for_the_qa(registry: Registry) -> None:
+    from ccmkit.workbench.regional import regional_framing
+
+    indonesia = registry.find("IDN")
+    asean = regional_framing(registry, indonesia, "asean", "fr")
+    members = [registry.by_iso3(m) for m in registry.members("ASEAN")]
+    assert (asean.key, asean.total) == ("ASEAN", len(members))
+    assert asean.parties == sum(m.status == "state_party" for m in members)
+    assert asean.signatories == sum(m.status == "signatory" for m in members) >= 1
+    assert asean.name.startswith("Association des nations")
+    assert asean.as_of == registry.status.as_of
+    region = regional_framing(registry, indonesia)
+    assert region.key == "Asia" and region.total > asean.total
