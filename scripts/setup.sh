@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # One command on a fresh Debian 12 machine with Python 3.11: install what ccmkit needs
 # (system libraries for WeasyPrint, fonts, LibreOffice and PDF tools for the tests),
-# create .venv with ccmkit and its test tools, then generate an example package.
+# PostgreSQL for the follow-up log tests (a throw-away cluster: scripts/pg.sh), create .venv with
+# ccmkit and its test tools, then generate an example package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
-          fonts-liberation2 fonts-dejavu-core libreoffice-writer-nogui qpdf poppler-utils)
+          fonts-liberation2 fonts-dejavu-core libreoffice-writer-nogui qpdf poppler-utils
+          postgresql)
 python3 -c "import ensurepip, venv" 2>/dev/null || packages+=(python3-venv)
 missing=()
 for pkg in "${packages[@]}"; do

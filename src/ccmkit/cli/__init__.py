@@ -304,9 +304,11 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
 
 
 from ccmkit.cli.data import facts, states  # noqa: E402  (commands register on `cli`)
+from ccmkit.cli.log import log  # noqa: E402
 
 cli.add_command(states)
 cli.add_command(facts)
+cli.add_command(log)
 
 from ccmkit.cli.workbench import barrier_map, brief, messaging, targets  # noqa: E402
 
