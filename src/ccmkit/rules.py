@@ -44,11 +44,10 @@ class Choice:
 
 
 def cite(obs: Observation) -> str:
-    """`stockpiles: yes (Cluster Munition Monitor …, 2023-09-05)` for a reason."""
+    """`stockpiles: yes (2023-09-05)` for a reason; the fact's source is listed with the fact."""
     when = obs.as_of.isoformat()[: {"year": 4, "circa": 4, "month": 7}.get(
         obs.precision or "", 10)] if obs.as_of else "undated"
-    where = obs.source.title if obs.source else "no source"
-    return f"{obs.fact}: {obs.shown} ({where}, {when})"
+    return f"{obs.fact}: {obs.shown} ({when})"
 
 
 def _has(state: State, name: str) -> bool:

@@ -17,6 +17,7 @@ from ccmkit.vocab import (
     DOC_KINDS,
     DRAFTING_STYLES,
     FORMATS,
+    GROUPINGS,
     LEGISLATION_VARIANTS,
     QA_LENGTHS,
     SIGNATORY_ROUTES,
@@ -159,9 +160,11 @@ def make_options(params: dict[str, Any]):
 @document_options
 @click.option("--profile", type=click.Path(dir_okay=False, path_type=Path),
               help="YAML profile merged over the shipped State data.")
+@click.option("--brief", "with_brief", is_flag=True,
+              help="Also write the INTERNAL brief in OUT/<ISO3>/internal/ (not for the State).")
 @status_options
 def package(state: str, profile: Path | None, status_file: Path | None,
-            status_as_of: str | None, **params: Any) -> None:
+            status_as_of: str | None, with_brief: bool = False, **params: Any) -> None:
     """Generate the package for one STATE (ISO code or name)."""
     from ccmkit.data.profile import Profile, check_profile_state, load_profile
     from ccmkit.documents.subject import Subject
@@ -186,6 +189,11 @@ def package(state: str, profile: Path | None, status_file: Path | None,
     )
     where = params["out"] / found.iso3
     click.echo(f"{found.un_name}: {len(manifest['documents'])} files in {where}")
+    if with_brief:
+        from ccmkit.workbench.brief import write_briefs
+
+        written = write_briefs(subject, params["out"], languages, params["formats"] or FORMATS)
+        click.echo(f"INTERNAL brief (not for the State): {written[0].parent}")
 
 
 @cli.command()
@@ -212,6 +220,8 @@ def timeline(state: str, deposit_date: date, profile: Path | None, fmt: str,
               help="Select by status [default: outside = every State not party].")
 @click.option("--region", help="Select by UN M49 region (e.g. Africa).")
 @click.option("--subregion", help="Select by M49 sub-region or intermediate region.")
+@click.option("--group", type=click.Choice(GROUPINGS, case_sensitive=False),
+              help="Select the members of a grouping (ASEAN, CARICOM, AU, ECOWAS, PIF, LAS…).")
 @click.option("--states", "codes", help="Comma-separated codes or names instead of a selection.")
 @click.option("--from", "from_csv", type=click.Path(dir_okay=False, path_type=Path),
               help="CSV with a 'state' column; other columns (deposit_date, barriers, ...) feed "
@@ -231,7 +241,7 @@ def timeline(state: str, deposit_date: date, profile: Path | None, fmt: str,
 @document_options
 @status_options
 def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
-          codes: str | None, from_csv: Path | None, also: tuple[str, ...],
+          group: str | None, codes: str | None, from_csv: Path | None, also: tuple[str, ...],
           profiles: Path | None, jobs: int | None, force: bool, dry_run: bool, zipped: bool,
           overview_lang: str, quiet: bool, status_file: Path | None, status_as_of: str | None,
           **params: Any) -> None:
@@ -246,7 +256,7 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
     elif codes:
         selection = [(c.strip(), {}) for c in codes.split(",") if c.strip()]
     else:
-        chosen = registry.select(statuses or ("outside",), region, subregion)
+        chosen = registry.select(statuses or ("outside",), region, subregion, group)
         selection = [(s.iso3, {}) for s in chosen if s.status != "state_party"]
     if not selection:
         raise CcmkitError("no State matches the selection; check --status/--region/--subregion")
@@ -310,6 +320,13 @@ cli.add_command(states)
 cli.add_command(facts)
 cli.add_command(log)
 cli.add_command(serve), cli.add_command(users)
+
+from ccmkit.cli.workbench import barrier_map, brief, messaging, targets  # noqa: E402
+
+cli.add_command(targets)
+cli.add_command(brief)
+cli.add_command(barrier_map)
+cli.add_command(messaging)
 
 
 def main() -> None:

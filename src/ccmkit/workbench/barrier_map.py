@@ -1,0 +1,73 @@
+"""The one-page internal barrier map: the five barrier categories of the work plan against the
+States they concern (inferred from the sourced facts by ``ccmkit.rules``), with the recommended
+engagement message for each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ccmkit import rules
+from ccmkit.data.states import Registry, State
+from ccmkit.i18n import N_, gettext_for
+from ccmkit.vocab import BARRIERS
+from ccmkit.workbench.messaging import messages
+from ccmkit.workbench.render import base_context, render_internal
+
+TITLE = N_("Barrier map")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One barrier: the States it concerns and the engagement message."""
+
+    barrier: str
+    label: str
+    states: tuple[State, ...]
+    engagement: str
+    citation: str
+
+
+def barrier_states(registry: Registry, states: Iterable[State]) -> dict[str, list[State]]:
+    """barrier -> the States outside whose facts point to it (a State may be under several)."""
+    out: dict[str, list[State]] = {b: [] for b in BARRIERS}
+    for state in states:
+        if not state.outside:
+            continue
+        for choice in rules.infer_barriers(state, registry):
+            out[choice.value].append(state)
+    return out
+
+
+def rows(registry: Registry, states: Iterable[State], lang: str,
+         template_dir: Path | None = None) -> list[Row]:
+    found = barrier_states(registry, states)
+    out = []
+    for entry in messages(lang, template_dir=template_dir):
+        members = sorted(found[entry.barrier], key=lambda s: s.names[lang].short.casefold())
+        out.append(Row(entry.barrier, entry.label, tuple(members), entry.engagement,
+                       entry.citation))
+    return out
+
+
+def context(registry: Registry, states: list[State], lang: str, generated: date, scope: str,
+            template_dir: Path | None = None) -> dict[str, Any]:
+    outside = [s for s in states if s.outside]
+    return {**base_context(registry, lang, generated), "scope_name": scope,
+            "count": len(outside),
+            "rows": [{"label": r.label, "states": [s.names[lang].short for s in r.states],
+                      "engagement": r.engagement, "citation": r.citation}
+                     for r in rows(registry, outside, lang, template_dir)]}
+
+
+def render(registry: Registry, states: list[State], lang: str, formats: tuple[str, ...],
+           generated: date, scope: str, template_dir: Path | None = None) -> dict[str, bytes]:
+    """The barrier map in `lang`: {format: bytes}."""
+    _ = gettext_for(lang)
+    return render_internal("barrier_map", lang,
+                           context(registry, states, lang, generated, scope, template_dir),
+                           formats, title=_(TITLE), scope=scope, generated=generated,
+                           template_dir=template_dir)

@@ -1,0 +1,160 @@
+"""The ranking as a text table, CSV, JSON and XLSX (the ISU's own files), and as the one-page
+internal document (DOCX/PDF) for the informal working group."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from ccmkit.data.states import Registry
+from ccmkit.i18n import N_, gettext_for
+from ccmkit.workbench.labels import STATUS_LABELS, fact_label
+from ccmkit.workbench.render import base_context, render_internal
+from ccmkit.workbench.targets import CRITERIA, TIE_RULE, Ranking, Target
+
+TITLE = N_("Engagement list")
+CSV_COLUMNS = ("rank", "iso3", "name", "status", "score", "criterion", "weight", "points",
+               "fact", "value", "source", "url", "as_of", "missing", "status_as_of")
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def _signed(value: float) -> str:
+    return f"{value:+g}"
+
+
+def weights_line(ranking: Ranking) -> str:
+    """``weights (default): signatory 30, …`` for the text outputs."""
+    pairs = ", ".join(f"{c.name} {_num(ranking.weights[c.name])}" for c in CRITERIA)
+    return f"weights ({ranking.weights.origin}): {pairs}"
+
+
+def as_table(ranking: Ranking, top: int | None) -> str:
+    """An aligned text table: rank, State, status, score, the criteria that gave points."""
+    rows = [("rank", "iso3", "name", "status", "score", "points", "missing")]
+    for t in ranking.top(top):
+        points = " ".join(f"{s.criterion}{_signed(s.points)}" for s in t.criteria if s.points)
+        rows.append((str(t.rank), t.state.iso3, t.state.un_name, t.state.status,
+                     _num(t.score), points or "-", ",".join(t.missing) or "-"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    lines = ["  ".join([*(c.ljust(w) for c, w in zip(r[:-1], widths, strict=True)),
+                        r[-1]]).rstrip() for r in rows]
+    lines += [f"{len(rows) - 1} of {len(ranking.targets)} States; {weights_line(ranking)}",
+              f"{TIE_RULE}; a missing fact scores as the less favourable outcome",
+              f"Convention status as of {ranking.as_of}; sources and dates: --format json|csv"]
+    return "\n".join(lines) + "\n"
+
+
+def as_json(ranking: Ranking, top: int | None) -> str:
+    return json.dumps(ranking.record(top), indent=2, ensure_ascii=False) + "\n"
+
+
+def _long_rows(ranking: Ranking, top: int | None) -> list[dict[str, Any]]:
+    rows = []
+    for t in ranking.top(top):
+        for s in t.criteria:
+            rows.append({
+                "rank": t.rank, "iso3": t.state.iso3, "name": t.state.un_name,
+                "status": t.state.status, "score": t.score, "criterion": s.criterion,
+                "weight": s.weight, "points": s.points, "fact": s.fact, "value": s.value,
+                "source": s.source or "", "url": s.url or "", "as_of": s.as_of or "",
+                "missing": "yes" if s.missing else "no", "status_as_of": ranking.as_of})
+    return rows
+
+
+def as_csv(ranking: Ranking, top: int | None) -> str:
+    """One row per State and criterion, with the fact, its source and date."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in _long_rows(ranking, top):
+        writer.writerow({k: (_num(v) if isinstance(v, float) else v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def as_xlsx(ranking: Ranking, top: int | None, generated: date) -> bytes:
+    """A workbook: the ranking (one row per State), the criteria with sources, the weights."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Ranking"
+    names = [c.name for c in CRITERIA]
+    sheet.append(["rank", "iso3", "name", "status", "score", *names, "missing"])
+    for t in ranking.top(top):
+        points = {s.criterion: s.points for s in t.criteria}
+        sheet.append([t.rank, t.state.iso3, t.state.un_name, t.state.status, t.score,
+                      *(points[n] for n in names), ", ".join(t.missing)])
+    criteria = book.create_sheet("Criteria")
+    criteria.append(list(CSV_COLUMNS))
+    for row in _long_rows(ranking, top):
+        criteria.append([row[c] for c in CSV_COLUMNS])
+    weights = book.create_sheet("Weights")
+    weights.append(["criterion", "weight", "fact"])
+    for c in CRITERIA:
+        weights.append([c.name, ranking.weights[c.name], c.fact])
+    weights.append([])
+    weights.append([f"weights: {ranking.weights.origin}"])
+    weights.append([TIE_RULE])
+    weights.append(["a missing fact scores as the less favourable outcome"])
+    weights.append([f"INTERNAL; Convention status as of {ranking.as_of}"])
+    for ws in (sheet, criteria, weights):
+        ws.freeze_panes = "A2"
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for column in ws.columns:
+            width = max(len(str(c.value or "")) for c in column)
+            ws.column_dimensions[column[0].column_letter].width = min(max(8, width + 2), 60)
+    stamp = datetime.combine(generated, time(12), tzinfo=UTC).replace(tzinfo=None)
+    book.properties.created = book.properties.modified = stamp
+    book.properties.title = "INTERNAL – targets"
+    book.properties.keywords = "INTERNAL"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def document_rows(targets: list[Target], lang: str) -> list[dict[str, Any]]:
+    """Rows of the one-page document, in `lang`."""
+    _ = gettext_for(lang)
+    labels = {c.name: _(c.short) for c in CRITERIA}
+    missing = _("fact missing")
+    rows = []
+    for t in targets:
+        rows.append({
+            "rank": t.rank, "name": t.state.names[lang].short, "iso3": t.state.iso3,
+            "status": _(STATUS_LABELS[t.state.status]), "score": _num(t.score),
+            "points": [f"{labels[s.criterion]} {_signed(s.points)}"
+                       + (f" ({missing})" if s.missing else "")
+                       for s in t.criteria if s.points],
+            "missing": [_(fact_label(f)) for f in t.missing]})
+    return rows
+
+
+def document_context(registry: Registry, ranking: Ranking, top: int | None, lang: str,
+                     generated: date, scope: str) -> dict[str, Any]:
+    _ = gettext_for(lang)
+    chosen = ranking.top(top)
+    return {**base_context(registry, lang, generated),
+            "rows": document_rows(chosen, lang), "count": len(chosen),
+            "total": len(ranking.targets), "scope_name": scope,
+            "weights": [(_(c.label), _(c.short), _num(ranking.weights[c.name]),
+                         _(fact_label(c.fact))) for c in CRITERIA],
+            "weights_origin": ranking.weights.origin, "tie_rule": _(TIE_RULE)}
+
+
+def render_document(registry: Registry, ranking: Ranking, top: int | None, lang: str,
+                    formats: tuple[str, ...], generated: date, scope: str,
+                    template_dir: Path | None = None) -> dict[str, bytes]:
+    """The top-N list as the one-page internal document: {format: bytes}."""
+    _ = gettext_for(lang)
+    context = document_context(registry, ranking, top, lang, generated, scope)
+    return render_internal("targets", lang, context, formats, title=_(TITLE), scope=scope,
+                           generated=generated, template_dir=template_dir)

@@ -1,0 +1,87 @@
+"""Rendering and writing the internal documents: the one place the workbench calls the
+rendering pipeline (``ccmkit.package.render_files``).
+
+Every internal document is marked INTERNAL (in the document's language) in its title, running
+header, first line and metadata (DOCX title; PDF title, keywords and description).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from ccmkit.data.states import Registry
+from ccmkit.documents.subject import format_as_of
+from ccmkit.fsutil import atomic_write
+from ccmkit.i18n import N_, gettext_for
+from ccmkit.languages import get_language
+from ccmkit.workbench.labels import INTERNAL, INTERNAL_NOTICE
+
+INTERNAL_DIR = "internal"
+
+
+def internal_title(title: str, lang: str) -> str:
+    """``INTERNAL – <title>`` in `lang`."""
+    return f"{gettext_for(lang)(INTERNAL)} – {title}"
+
+
+def base_context(registry: Registry, lang: str, generated: date) -> dict[str, Any]:
+    """Values every internal template uses."""
+    _ = gettext_for(lang)
+    language = get_language(lang)
+    as_of = format_as_of(registry, lang)
+    if registry.status.month_only:
+        status_line = _(N_("Convention status as of {month}")).format(month=as_of)
+    else:
+        status_line = _(N_("Convention status as of {date}")).format(date=as_of)
+    return {
+        "lang": lang,
+        "lang_tag": language.babel_locale.replace("_", "-"),
+        "generated": generated,
+        "internal_mark": _(INTERNAL),
+        "internal_notice": _(INTERNAL_NOTICE),
+        "status_as_of": as_of,
+        "status_line": status_line,
+        "meta_line": _("Prepared on {date}; {status}.").format(
+            date=language.long_date(generated), status=status_line),
+    }
+
+
+def render_internal(kind: str, lang: str, context: Mapping[str, Any], formats: Sequence[str],
+                    *, title: str, scope: str, generated: date,
+                    template_dir: Path | None = None) -> dict[str, bytes]:
+    """Render `internal/<kind>.html.j2` in `lang` to each format: {format: bytes}."""
+    from ccmkit.package import render_files
+
+    marked = internal_title(title, lang)
+    return render_files(
+        f"internal/{kind}.html.j2", lang, {**context, "scope": scope}, formats,
+        title=marked, header=f"{marked} – {scope}", basename=scope,
+        generated=datetime.combine(generated, time(12), tzinfo=UTC),
+        template_dir=template_dir)
+
+
+def write_all(files: Mapping[Path, bytes | str]) -> list[Path]:
+    """Write every file (each atomically), after all of them were rendered; return the paths."""
+    for path, data in files.items():
+        atomic_write(path, data)
+    return list(files)
+
+
+def scope_name(registry: Registry, lang: str, group: str | None = None,
+               region: str | None = None, subregion: str | None = None,
+               statuses: Sequence[str] = ()) -> str:
+    """What a selection covers, in `lang`: a grouping's name, a region, or every State outside."""
+    _ = gettext_for(lang)
+    parts = []
+    if group:
+        record = registry.grouping(group)
+        parts.append(record.names.get(lang) or record.key)
+    parts += [p for p in (region, subregion) if p]
+    if statuses and set(statuses) != {"outside"}:
+        from ccmkit.workbench.labels import STATUS_LABELS
+
+        parts.append(", ".join(_(STATUS_LABELS[s]) for s in statuses if s in STATUS_LABELS))
+    return "; ".join(parts) or _("all States outside the Convention")
