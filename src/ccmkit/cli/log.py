@@ -179,11 +179,13 @@ def remove(ctx: click.Context, record_id: int) -> None:
 def report(ctx: click.Context, lang: str, fmt: str) -> None:
     """Deliverables: meetings vs the target of 10, States per stage, overdue next steps, top 15
     never contacted (internal)."""
+    from ccmkit.data.states import load_registry
     from ccmkit.log.formats import render_report
+    from ccmkit.workbench.targets import top_iso3
 
+    top15 = top_iso3(load_registry())
     with opened(ctx) as log_:
-        # The top-15 ranking is not available yet: the report says so.
-        result = log_.report(top15=None)
+        result = log_.report(top15=top15)
     click.echo(render_report(result, fmt, lang), nl=False)
 
 

@@ -16,6 +16,7 @@ from ccmkit.vocab import STAGES
 from ccmkit.web.forms import LogForm
 from ccmkit.web.i18n import current_lang
 from ccmkit.web.services import services
+from ccmkit.workbench.targets import top_iso3
 
 bp = Blueprint("log", __name__)
 EXPORTS = {"csv": "text/csv; charset=utf-8",
@@ -105,7 +106,7 @@ def _as_form(record: Record) -> _Obj:
 @bp.route("/log/report")
 def report() -> str:
     lang = current_lang()
-    data = report_data(services().log.report(top15=None), lang)
+    data = report_data(services().log.report(top15=top_iso3(services().registry)), lang)
     return render_template("log_report.html", report=data, stages=STAGES)
 
 
