@@ -25,14 +25,27 @@ from ccmkit.vocab import (
 LANGS = tuple(language_registry())
 
 
+class UserError(click.ClickException):
+    """A CcmkitError shown as one `Error:` line, with its class's exit code."""
+
+    def __init__(self, error: CcmkitError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+
 class CcmkitGroup(click.Group):
-    """Turns CcmkitError into a one-line error and a non-zero exit, without a traceback."""
+    """Turns CcmkitError into a one-line error and its exit code, without a traceback.
+
+    Exit codes: 1 some States of a batch failed, 2 usage or other bad input, 3 data,
+    4 State not found, 5 not eligible, 6 template, 7 output. Anything else is a bug and
+    keeps its traceback.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except CcmkitError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise UserError(exc) from None
 
 
 def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -57,8 +70,8 @@ def status_options(func: Callable) -> Callable:
     )(func)
 
 
-def _registry(status_file: Path | None, status_as_of: str | None):
-    from ccmkit.data.states import load_registry
+def _registry(status_file: Path | None, status_as_of: str | None) -> Any:
+    from ccmkit.api import load_registry
 
     return load_registry(status_file, status_as_of)
 
@@ -115,7 +128,7 @@ def default_generation_date() -> date:
     return date.today()
 
 
-def make_options(params: dict[str, Any]):
+def make_options(params: dict[str, Any]) -> Any:
     from ccmkit.documents.subject import Options
 
     return Options(
@@ -135,33 +148,20 @@ def make_options(params: dict[str, Any]):
 @document_options
 @click.option("--profile", type=click.Path(dir_okay=False, path_type=Path),
               help="YAML profile merged over the shipped State data.")
+@click.option("--force", is_flag=True,
+              help="Replace the State's folder even if a file in it was edited or added.")
 @status_options
-def package(state: str, profile: Path | None, status_file: Path | None,
+def package(state: str, profile: Path | None, force: bool, status_file: Path | None,
             status_as_of: str | None, **params: Any) -> None:
     """Generate the package for one STATE (ISO code or name)."""
-    from ccmkit.data.profile import Profile, check_profile_state, load_profile
-    from ccmkit.documents.subject import Subject
-    from ccmkit.package import build_package, resolve_languages
+    from ccmkit.api import build_package, prepare_subject
 
     registry = _registry(status_file, status_as_of)
-    found = registry.find(state)
-    loaded = load_profile(profile) if profile else Profile()
-    check_profile_state(loaded, found)
-    found = loaded.apply(found)
-    if found.status == "state_party":
-        raise CcmkitError(
-            f"{found.un_name} ({found.iso3}) is already a State Party "
-            f"(status as of {registry.status.as_of}); a package is for States outside the "
-            "Convention — check the State or pass an updated --status-file"
-        )
-    subject = Subject(found, registry, loaded, make_options(params))
-    languages = resolve_languages(params["langs"], found.languages)
-    manifest = build_package(
-        subject, params["out"], languages, params["formats"] or FORMATS,
-        params["docs"] or DOC_KINDS,
-    )
-    where = params["out"] / found.iso3
-    click.echo(f"{found.un_name}: {len(manifest['documents'])} files in {where}")
+    subject = prepare_subject(registry, state, profile, make_options(params))
+    manifest = build_package(subject, params["out"], params["langs"], params["formats"],
+                             params["docs"], force=force)
+    where = params["out"] / subject.state.iso3
+    click.echo(f"{subject.state.un_name}: {len(manifest['documents'])} files in {where}")
 
 
 @cli.group()
@@ -210,13 +210,12 @@ def states_show(state: str, fmt: str, status_file: Path | None,
 def timeline(state: str, deposit_date: date, profile: Path | None, fmt: str,
              status_file: Path | None, status_as_of: str | None) -> None:
     """Entry into force and deadlines for STATE if it deposits on --deposit-date."""
-    from ccmkit.data.profile import Profile, load_profile
+    from ccmkit.api import prepare_subject
     from ccmkit.report import show_timeline
 
     registry = _registry(status_file, status_as_of)
-    loaded = load_profile(profile) if profile else Profile()
-    found = loaded.apply(registry.find(state))
-    click.echo(show_timeline(found, deposit_date, fmt), nl=False)
+    subject = prepare_subject(registry, state, profile, outside_only=False)
+    click.echo(show_timeline(subject.state, deposit_date, fmt), nl=False)
 
 
 @cli.command()
@@ -252,14 +251,17 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
 
     from ccmkit import batch as batching
 
+    workers = jobs or os.cpu_count() or 1
+    if workers > 1 and not dry_run:
+        batching.start_workers()  # the workers' imports overlap with the planning below
     registry = _registry(status_file, status_as_of)
     if from_csv:
         selection = batching.read_state_csv(from_csv)
     elif codes:
-        selection = [(c.strip(), {}) for c in codes.split(",") if c.strip()]
+        selection = batching.split_states(codes)
     else:
         chosen = registry.select(statuses or ("outside",), region, subregion)
-        selection = [(s.iso3, {}) for s in chosen if s.status != "state_party"]
+        selection = [(s.iso3, {}, "") for s in chosen if s.status != "state_party"]
     if not selection:
         raise CcmkitError("no State matches the selection; check --status/--region/--subregion")
     planned = batching.plan(
@@ -271,6 +273,9 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
     out: Path = params["out"]
     if dry_run:
         for job in planned:
+            if job.error:
+                click.echo(f"{job.code}  (fails: {job.error})")
+                continue
             state = "up to date" if not force and batching.up_to_date(job, out) else "generate"
             click.echo(f"{job.code}  {job.name}  [{' '.join(job.languages)}]  "
                        f"{','.join(job.kinds)}  {','.join(job.formats)}  -> {out / job.code}  "
@@ -278,28 +283,23 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
         click.echo(f"{len(planned)} States; nothing written (dry run)")
         return
     settings = batching.Settings(out, status_file, status_as_of, force, zipped)
-    workers = jobs or os.cpu_count() or 1
     results = []
-    stream = batching.run(planned, settings, workers)
-    if quiet:
-        results = list(stream)
-    else:
-        failed = 0
+    with batching.Runner(settings, workers) as runner:
+        stream = runner.run(planned)
+        if quiet:
+            results = list(stream)
+        else:
+            failed = 0
 
-        def show(result: Any) -> str:
-            return f"{result.code}, {failed} failed" if result else ""
+            def show(result: Any) -> str:
+                return f"{result.code}, {failed} failed" if result else ""
 
-        with click.progressbar(stream, length=len(planned), label="States",
-                               item_show_func=show, show_pos=True) as bar:
-            for result in bar:
-                results.append(result)
-                failed += not result.ok
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        batching.write_index(out, results, zipped)
-        batching.write_overview(out, results, registry, overview_lang, make_options(params))
-    except OSError as exc:
-        raise CcmkitError(f"cannot write the index to {out}: {exc}") from None
+            with click.progressbar(stream, length=len(planned), label="States",
+                                   item_show_func=show, show_pos=True) as bar:
+                for result in bar:
+                    results.append(result)
+                    failed += not result.ok
+        runner.finish(results, overview_lang, make_options(params))
     failures = [r for r in results if not r.ok]
     done = sum(r.ok and not r.skipped for r in results)
     skipped = sum(r.skipped for r in results)
