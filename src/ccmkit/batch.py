@@ -9,6 +9,7 @@ that State only.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -16,6 +17,7 @@ import json
 import multiprocessing
 import os
 import re
+import select
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -320,26 +322,45 @@ def _manifest_files(out: Path, code: str) -> tuple[str, ...]:
     return tuple(f"{code}/{d['path']}" for d in manifest["documents"])
 
 
-def _worker_start() -> None:
-    """In each worker: die with the parent process, and have the renderers ready."""
-    _die_with_parent()
+def _worker_start(batch_pid: int) -> None:
+    """In each worker: die with the batch process, and have the renderers ready."""
+    _die_with(batch_pid)
     from ccmkit.render import preload  # noqa: F401  (already imported by the forkserver)
 
 
-def _die_with_parent() -> None:
-    """Linux: SIGKILL this process when its parent (the forkserver, itself tied to the
-    batch process) exits, so killing the batch ends its workers."""
+def _die_with(batch_pid: int) -> None:
+    """End this worker as soon as the batch process is gone (killed, even with SIGKILL).
+
+    A forkserver worker is the forkserver's child and holds the pipes that would tell it the
+    batch is gone, so it watches the batch process itself: a daemon thread waits on a pidfd
+    (Linux 5.3+; polling elsewhere). PR_SET_PDEATHSIG also ends it if the forkserver dies.
+    """
     import ctypes
     import signal
+    import threading
 
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() == 1:  # the parent already died before prctl
+        pidfd = os.pidfd_open(batch_pid)
+    except ProcessLookupError:
         os._exit(1)
+    except (OSError, AttributeError):
+        pidfd = -1
+
+    def watch() -> None:
+        if pidfd >= 0:
+            select.select([pidfd], [], [])  # readable when the process exits
+        else:
+            while True:
+                try:
+                    os.kill(batch_pid, 0)
+                except ProcessLookupError:
+                    break
+                threading.Event().wait(0.5)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="ccmkit-parent-watch", daemon=True).start()
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
@@ -391,7 +412,7 @@ class Runner:
         if self.pool is None:
             self.pool = ProcessPoolExecutor(max_workers=min(self.workers, len(jobs)),
                                             mp_context=worker_context(),
-                                            initializer=_worker_start)
+                                            initializer=_worker_start, initargs=(os.getpid(),))
         futures = {self.pool.submit(run_job, job, self.settings): job
                    for job in sorted(jobs, key=_cost, reverse=True)}
         pending = set(futures)
