@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from ccmkit.cli import cli
 from tests.conftest import GENERATED, manifest, run_cli
 
 
@@ -61,21 +63,47 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize(("case", "files", "args", "words"), BAD_INPUTS,
-                         ids=[c[0] for c in BAD_INPUTS])
-def test_bad_input(tmp_path, case, files, args, words) -> None:
+def _prepare(tmp_path: Path, files: dict[str, str], args: list[str]) -> list[str]:
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text, encoding="utf-8")
-    args = [*args] if "--out" in args else [*args, "--out", "out"]
-    result = ccmkit(*args, cwd=tmp_path)
-    assert result.returncode != 0, case
+    return [*args] if "--out" in args else [*args, "--out", "out"]
+
+
+def _no_output(tmp_path: Path) -> bool:
+    out = tmp_path / "out"
+    return not out.exists() or not any(p.is_file() and not p.name.startswith(".")
+                                       for p in out.rglob("*"))
+
+
+@pytest.mark.parametrize(("case", "files", "args", "words"), BAD_INPUTS,
+                         ids=[c[0] for c in BAD_INPUTS])
+def test_bad_input(tmp_path, monkeypatch, case, files, args, words) -> None:
+    """In-process (Click's runner): one Error line, non-zero exit, nothing written."""
+    args = _prepare(tmp_path, files, args)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code != 0, case
+    assert "Traceback" not in result.output, result.output
+    error_lines = [line for line in result.stderr.splitlines() if line.startswith("Error")]
+    assert len(error_lines) == 1, result.output
+    assert words in error_lines[0], result.output
+    assert _no_output(tmp_path), case
+
+
+SUBPROCESS_CASES = ["unknown State", "malformed YAML", "template reaching Python internals"]
+
+
+@pytest.mark.parametrize("case", SUBPROCESS_CASES)
+def test_bad_input_real_process(tmp_path, case) -> None:
+    """A few of the same cases as a user runs them: separate process, real exit code."""
+    _, files, args, words = next(c for c in BAD_INPUTS if c[0] == case)
+    result = ccmkit(*_prepare(tmp_path, files, args), cwd=tmp_path)
+    assert result.returncode not in (0, 1), case
     assert "Traceback" not in result.stderr, result.stderr
     error_lines = [line for line in result.stderr.splitlines() if line.startswith("Error")]
-    assert len(error_lines) == 1, result.stderr
-    assert words in error_lines[0], result.stderr
-    out = tmp_path / "out"
-    assert not out.exists() or not any(p.is_file() for p in out.rglob("*")), case
+    assert len(error_lines) == 1 and words in error_lines[0], result.stderr
+    assert _no_output(tmp_path), case
 
 
 def test_package_contract(tmp_path) -> None:

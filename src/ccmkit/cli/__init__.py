@@ -194,10 +194,11 @@ def states_list(statuses: tuple[str, ...], region: str | None, subregion: str | 
 def states_show(state: str, fmt: str, status_file: Path | None,
                 status_as_of: str | None) -> None:
     """Show everything ccmkit knows about one STATE, with sources."""
+    from ccmkit.api import find_state
     from ccmkit.report import show_state
 
     registry = _registry(status_file, status_as_of)
-    click.echo(show_state(registry.find(state), registry, fmt), nl=False)
+    click.echo(show_state(find_state(registry, state), registry, fmt), nl=False)
 
 
 @cli.command()
