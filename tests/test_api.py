@@ -24,9 +24,9 @@ def _raise(kind: type[CcmkitError]) -> None:
 def test_errors_pickle_and_cross_processes(kind) -> None:
     error = pickle.loads(pickle.dumps(kind("one  line\\nonly")))
     assert type(error) is kind and str(error) == "one line\\nonly"
-    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-        with pytest.raises(kind) as caught:
-            pool.submit(_raise, kind).result()
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool, pytest.raises(
+            kind) as caught:
+        pool.submit(_raise, kind).result()
     assert type(caught.value) is kind and str(caught.value) == f"a {kind.__name__} message"
 
 

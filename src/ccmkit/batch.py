@@ -174,7 +174,7 @@ def plan(
     kinds, formats = tuple(unique(kinds)), tuple(unique(formats))
     for entry in codes:
         query, row = entry[0], entry[1]
-        line = entry[2] if len(entry) > 2 else ""  # type: ignore[misc]
+        line = entry[2] if len(entry) > 2 else ""
         try:
             state = find_state(registry, query)
         except CcmkitError as exc:
@@ -185,9 +185,9 @@ def plan(
         if state.iso3 in rows:
             first_row, first_line = rows[state.iso3]
             if first_row != row:
-                where = f"{source_name or 'the selection'} ({first_line} and {line})"
+                listed = f"{source_name or 'the selection'} ({first_line} and {line})"
                 jobs[state.iso3] = replace(jobs[state.iso3], error=(
-                    f"{state.iso3} is listed twice in {where} with different values; keep "
+                    f"{state.iso3} is listed twice in {listed} with different values; keep "
                     "one row"))
             continue
         rows[state.iso3] = (row, line)

@@ -25,14 +25,6 @@ from ccmkit.vocab import (
 LANGS = tuple(language_registry())
 
 
-class UserError(click.ClickException):
-    """A CcmkitError shown as one `Error:` line, with its class's exit code."""
-
-    def __init__(self, error: CcmkitError) -> None:
-        super().__init__(str(error))
-        self.exit_code = error.exit_code
-
-
 class CcmkitGroup(click.Group):
     """Turns CcmkitError into a one-line error and its exit code, without a traceback.
 
@@ -45,7 +37,8 @@ class CcmkitGroup(click.Group):
         try:
             return super().invoke(ctx)
         except CcmkitError as exc:
-            raise UserError(exc) from None
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
 
 
 def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:

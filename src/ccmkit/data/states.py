@@ -199,7 +199,7 @@ def _state(record: dict, membership: Membership) -> State:
     m49 = record["m49"]
     return State(
         iso3=record["iso3"],
-        iso2=country.alpha_2,
+        iso2=country.alpha_2,  # type: ignore[union-attr]  # every shipped ISO3 is in ISO 3166
         un_name=record["un_name"],
         names={lang: Names(**forms) for lang, forms in record["names"].items()},
         region=m49["region"],

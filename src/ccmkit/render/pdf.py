@@ -44,7 +44,7 @@ def warm() -> None:
 def _fetcher_class() -> type:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class SafeFetcher(URLFetcher):  # type: ignore[misc]
+    class SafeFetcher(URLFetcher):
         """Serves files inside the template folders and data: images; refuses the rest."""
 
         def __init__(self, folders: tuple[Path, ...]) -> None:
