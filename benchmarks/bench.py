@@ -1,7 +1,10 @@
 """ccmkit benchmark: prints the figures recorded in the README's performance section.
 
-    .venv/bin/python benchmarks/bench.py            # full run (every State outside, jobs 1 and 2)
-    .venv/bin/python benchmarks/bench.py --states 12  # quicker: the first 12 States
+    .venv/bin/python benchmarks/bench.py              # 12-State batch speed-up (+ package, floor)
+    .venv/bin/python benchmarks/bench.py --states 0   # the batch over every State outside (85)
+
+The batch figures are the best of ``--repeat`` runs (default 2) of each of --jobs 1 and 2,
+alternated, so a busy machine disturbs them less; the load average is printed beside them.
 """
 
 from __future__ import annotations
@@ -114,31 +117,40 @@ def batch(codes: list[str], jobs: int, out: Path) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--states", type=int, default=0, help="limit the batch to N States")
+    parser.add_argument("--states", type=int, default=12,
+                        help="batch of the first N States outside (0: all of them)")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each batch; best kept")
+    parser.add_argument("--skip-package", action="store_true", help="batch figures only")
     args = parser.parse_args()
     registry = load_registry()
     subject = Subject(registry.find("KEN"), registry, options=Options(generated=date(2026, 11,
                                                                                       25)))
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
-    print(f"ccmkit --help start-up (median of 5): {help_time():.3f} s")
-    one_package(subject, "en")  # warm-up: imports, fonts, templates
-    full = median_time(lambda: one_package(subject, "en"))
-    raw = floor(subject, "en")
-    print(f"one package, 4 documents, en, DOCX+PDF, warm (median of 3): {full:.2f} s")
-    print(f"floor: raw WeasyPrint + python-docx on the same content: {raw:.2f} s")
-    print(f"ratio ccmkit / floor: {full / raw:.2f}")
+    if not args.skip_package:
+        print(f"ccmkit --help start-up (median of 5): {help_time():.3f} s")
+        one_package(subject, "en")  # warm-up: imports, fonts, templates
+        full = median_time(lambda: one_package(subject, "en"))
+        raw = floor(subject, "en")
+        print(f"one package, 4 documents, en, DOCX+PDF, warm (median of 3): {full:.2f} s")
+        print(f"floor: raw WeasyPrint + python-docx on the same content: {raw:.2f} s")
+        print(f"ratio ccmkit / floor: {full / raw:.2f}")
     codes = [s.iso3 for s in registry.select(["outside"])]
     if args.states:
         codes = codes[: args.states]
     with tempfile.TemporaryDirectory() as tmp:
-        results = {}
-        for jobs in (1, 2):
-            elapsed, peak = batch(codes, jobs, Path(tmp) / f"jobs{jobs}")
-            results[jobs] = elapsed
+        best: dict[int, tuple[float, float]] = {}
+        for run in range(args.repeat):
+            for jobs in (1, 2):
+                elapsed, peak = batch(codes, jobs, Path(tmp) / f"jobs{jobs}-{run}")
+                if jobs not in best or elapsed < best[jobs][0]:
+                    best[jobs] = (elapsed, peak)
+        for jobs, (elapsed, peak) in best.items():
             print(f"batch of {len(codes)} States outside the Convention, --lang auto, "
                   f"--jobs {jobs}: {elapsed:.1f} s ({elapsed / len(codes):.2f} s per State), "
-                  f"peak memory of the largest process {peak:.0f} MiB")
-        print(f"speed-up jobs 2 vs 1: {results[1] / results[2]:.2f}x")
+                  f"peak memory of the largest process {peak:.0f} MiB "
+                  f"(best of {args.repeat})")
+        print(f"speed-up jobs 2 vs 1: {best[1][0] / best[2][0]:.2f}x (target >= 1.8x on 2 CPUs; "
+              f"load average now {os.getloadavg()[0]:.2f})")
     print(f"this process peak memory: "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
