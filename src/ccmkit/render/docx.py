@@ -48,6 +48,8 @@ ELEMENTS = frozenset({*TAG_STYLES, *CONTAINERS, *INLINE, "aside", "ol", "ul", "l
 CLASSES = frozenset({*CLASS_STYLES, "blank", "note", "email"})
 # blocks whose content this writer writes as runs: only inline elements inside (and notes)
 TEXT_BLOCKS = frozenset({*TAG_STYLES, "li", "th", "td"})
+# blocks whose own loose text this writer does not write (it must sit in a p, li, td, ...)
+NO_LOOSE_TEXT = frozenset({*CONTAINERS, "ol", "ul", "table", "thead", "tbody", "tr"})
 MAX_BASE_BYTES = 10 << 20  # base.docx on disk
 MAX_BASE_UNPACKED = 64 << 20  # all its parts, uncompressed
 MAX_BASE_PARTS = 500

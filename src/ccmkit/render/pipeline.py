@@ -90,6 +90,7 @@ class Writer:
     classes: frozenset[str]  # classes it gives meaning to (None of its own: all)
     text_blocks: frozenset[str]  # blocks that may hold only inline content (and notes)
     write: Callable[[Page], bytes]
+    no_loose_text: frozenset[str] = frozenset()  # blocks whose bare text it would drop
 
 
 def _write_docx(page: Page) -> bytes:
@@ -113,7 +114,7 @@ def _docx_writer() -> Writer:
 
     return Writer("docx", "application/vnd.openxmlformats-officedocument."
                   "wordprocessingml.document", docx.ELEMENTS, docx.CLASSES, docx.TEXT_BLOCKS,
-                  _write_docx)
+                  _write_docx, docx.NO_LOOSE_TEXT)
 
 
 _PDF_ELEMENTS = frozenset({
@@ -163,11 +164,20 @@ def _problem(node: etree._Element, writers: list[Writer]) -> str | None:
                 if cls not in writer.classes:
                     return (f'<{tag} class="{cls[:40]}">: class not supported by the '
                             f"{writer.fmt.upper()} writer")
+        if tag in writer.no_loose_text and _loose_text(node):
+            return (f"text directly inside <{tag}> is dropped by the {writer.fmt.upper()} "
+                    f"writer ({_loose_text(node)[:30]!r}…); put it in a <p>")
         for ancestor in node.iterancestors():
             if ancestor.tag in writer.text_blocks and not _inline_ok(node, ancestor):
                 return (f"<{tag}> inside <{ancestor.tag}> is not supported by the "
                         f"{writer.fmt.upper()} writer (nested lists and blocks are dropped)")
     return _attributes(node)
+
+
+def _loose_text(node: etree._Element) -> str:
+    """Non-blank text sitting directly in ``node`` (not inside one of its children)."""
+    parts = [node.text or "", *((child.tail or "") for child in node)]
+    return " ".join(" ".join(parts).split())
 
 
 def _inline_ok(node: etree._Element, block: etree._Element) -> bool:
