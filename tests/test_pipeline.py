@@ -65,7 +65,8 @@ UNSUPPORTED = [
     ("link to a web page", '<p><a href="https://example.org">x</a></p>', "only mailto:"),
     ("object", '<object data="x.pdf"></object>', "<object> is not supported"),
     ("loose text", "<div>loose words<p>x</p></div>", "text directly inside <div>"),
-    ("text between blocks", "<p>a</p>stray words<p>b</p>", "text directly inside <body>"),
+    ("text between blocks", "<div><p>a</p>stray words<p>b</p></div>",
+     "text directly inside <div>"),
     ("paragraph in a list item", "<ul><li><p>x</p></li></ul>", "<p> inside <li>"),
 ]
 
