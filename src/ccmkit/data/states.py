@@ -182,7 +182,7 @@ def _read_status(path: Path, as_of: str) -> StatusTable:
 @cache
 def _records() -> tuple[dict, ...]:
     text = (shipped_data_dir() / "states.yaml").read_text(encoding="utf-8")
-    return tuple(yaml.safe_load(text))
+    return tuple(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
 
 
 def _fact(raw: dict | None) -> Fact:
