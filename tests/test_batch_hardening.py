@@ -73,6 +73,17 @@ def test_malformed_csv_row_is_one_line(tmp_path) -> None:
                                       "check the commas on that line")
 
 
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_special_file_as_state_list(tmp_path, special) -> None:
+    if special == "fifo":
+        special = str(tmp_path / "fifo")
+        os.mkfifo(special)
+    result = batch(tmp_path / "out", "--from", special)
+    assert result.exit_code == 3
+    assert result.output.strip() == (f"Error: state list {special} is not a regular file; "
+                                      "give a CSV file")
+
+
 def test_edited_docx_fails_that_state_only(tmp_path) -> None:
     out = tmp_path / "out"
     assert batch(out, "--states", "KEN,HTI", "--lang", "en").exit_code == 0

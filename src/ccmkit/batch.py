@@ -94,10 +94,15 @@ class Settings:
 # ---------------------------------------------------------------- selection and planning
 
 Selection = list[tuple[str, dict[str, str], str]]  # (State query, CSV values, where)
+MAX_LIST_BYTES = 1 << 20
 
 
 def read_state_csv(path: Path) -> Selection:
     """Rows of a --from CSV: the `state` column, the profile values of the others, the line."""
+    if path.exists() and not path.is_file():
+        raise DataError(f"state list {path} is not a regular file; give a CSV file")
+    if path.is_file() and path.stat().st_size > MAX_LIST_BYTES:
+        raise DataError(f"state list {path} is larger than 1 MiB; a list of States is smaller")
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
