@@ -96,3 +96,25 @@ def test_exit_codes(tmp_path, args, code) -> None:
     if args[0] == "package":
         args = [*args, "--out", str(tmp_path)]
     assert run_cli(*args).exit_code == code
+
+
+def test_a_bug_is_not_reported_as_a_template_error(tmp_path, monkeypatch) -> None:
+    from ccmkit.render import pipeline
+
+    original = pipeline.WRITERS["docx"].write
+
+    def broken(page):
+        if page.template.startswith("instrument/"):
+            raise ZeroDivisionError("a bug in a writer")
+        return original(page)
+
+    monkeypatch.setitem(pipeline.WRITERS, "docx", pipeline.WRITERS["docx"].__class__(
+        **{**pipeline.WRITERS["docx"].__dict__, "write": broken}))
+    with pytest.raises(ZeroDivisionError):  # the CLI shows the traceback of a bug
+        run_cli("package", "KEN", "--doc", "instrument", "--format", "docx", "--out",
+                str(tmp_path / "p"))
+    result = run_cli("batch", "--states", "KEN", "--doc", "instrument", "--format", "docx",
+                     "--out", str(tmp_path / "b"), "--jobs", "1", "--quiet")
+    assert result.exit_code == 1
+    assert "internal error (please report): ZeroDivisionError: a bug in a writer" in \
+        result.output and "template" not in result.output.lower()
