@@ -197,6 +197,8 @@ def _recover(out: Path, code: str) -> None:
             shutil.rmtree(old, ignore_errors=True)
     for staging in out.glob(f".{code}.staging-*"):
         shutil.rmtree(staging, ignore_errors=True)
+    for partial in out.glob(f".{code}.zip.*.tmp"):  # rezip() writes these under the lock
+        partial.unlink(missing_ok=True)
 
 
 def zip_bytes(code: str, files: Mapping[str, bytes], generated: str) -> bytes:
@@ -275,6 +277,7 @@ def rezip(out: Path, code: str) -> None:
     """Rebuild ``<code>.zip`` from the manifest's files (verified, links refused)."""
     folder = out / code
     with state_lock(out, code):
+        _recover(out, code)
         manifest = read_manifest(folder)
         if manifest is None:
             raise OutputError(f"{folder} has no {MANIFEST}; regenerate it with --force")
