@@ -94,25 +94,50 @@ def help_time() -> float:
     return statistics.median(runs)
 
 
+def _tree(pid: int) -> set[int]:
+    """The process and all its descendants (the forkserver's workers included)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = {pid}, [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _peak_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def batch(codes: list[str], jobs: int, out: Path) -> tuple[float, float]:
-    """Wall time of a batch and the peak resident memory of its largest process (MiB)."""
-    script = (
-        "import resource, sys\n"
-        "from ccmkit.cli import cli\n"
-        "try:\n    cli(sys.argv[1:], prog_name='ccmkit')\n"
-        "except SystemExit:\n    pass\n"
-        "me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-        "print(max(me, kids), file=sys.stderr)\n"
-    )
+    """Wall time of a batch and the peak resident memory of its largest process (MiB),
+    sampled from /proc for the batch process and every descendant (workers included)."""
     start = time.perf_counter()
-    run = subprocess.run(
-        [sys.executable, "-c", script, "batch", "--states", ",".join(codes), "--lang", "auto",
-         "--jobs", str(jobs), "--out", str(out), "--force", "--quiet", "--date", "2026-11-25"],
-        capture_output=True, text=True, check=True)
+    proc = subprocess.Popen(
+        [str(ROOT / ".venv/bin/ccmkit"), "batch", "--states", ",".join(codes), "--lang",
+         "auto", "--jobs", str(jobs), "--out", str(out), "--force", "--quiet", "--date",
+         "2026-11-25"], stdout=subprocess.DEVNULL)
+    peak = 0
+    while proc.poll() is None:  # VmHWM is a high-water mark: a sparse sample is enough
+        peak = max([peak, *(_peak_kib(p) for p in _tree(proc.pid))])
+        time.sleep(1.0)
     elapsed = time.perf_counter() - start
-    peak_kib = int(run.stderr.strip().splitlines()[-1])
-    return elapsed, peak_kib / 1024
+    if proc.returncode:
+        raise SystemExit(f"batch failed with exit code {proc.returncode}")
+    return elapsed, peak / 1024
 
 
 def main() -> None:

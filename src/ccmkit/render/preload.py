@@ -14,6 +14,7 @@ import weasyprint.text.fonts  # noqa: F401
 
 import ccmkit.api
 import ccmkit.batch
+import ccmkit.cli  # a worker re-runs the `ccmkit` script as its main module: make it free
 import ccmkit.package
 import ccmkit.render.docx
 import ccmkit.render.pdf
