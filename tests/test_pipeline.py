@@ -125,3 +125,10 @@ def test_later_package_without_date_is_dated_today(tmp_path, monkeypatch) -> Non
     run_cli("package", "KEN", "--doc", "instrument", "--lang", "en", "--format", "pdf",
             "--date", "2001-01-01", "--out", str(tmp_path))
     assert default_generation_date() == date.today()
+
+
+def test_unknown_format_is_a_user_error(registry) -> None:
+    from ccmkit.errors import CcmkitError
+
+    with pytest.raises(CcmkitError, match="unknown format 'odt': use one of docx, pdf"):
+        render(registry, None, ("odt",))

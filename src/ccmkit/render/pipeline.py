@@ -20,7 +20,7 @@ from typing import Any, Literal
 from lxml import etree
 from markupsafe import Markup
 
-from ccmkit.errors import TemplateError
+from ccmkit.errors import CcmkitError, TemplateError
 from ccmkit.i18n import N_, gettext_for
 from ccmkit.languages import get_language
 from ccmkit.render import limits
@@ -220,6 +220,9 @@ def render(
     """
     from ccmkit.render.pdf import page_css
 
+    unknown = [fmt for fmt in formats if fmt not in WRITERS]
+    if unknown:
+        raise CcmkitError(f"unknown format {unknown[0][:20]!r}: use one of {', '.join(WRITERS)}")
     locale = resolve_locale(lang)
     page_label = gettext_for(lang)(PAGE_LABEL)
     env = make_environment(lang, template_dir)
