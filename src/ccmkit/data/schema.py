@@ -237,7 +237,7 @@ __all__ = [
 MAX_YAML_BYTES = 5_000_000
 
 
-def read_yaml(path: Path, trusted: bool = False, loader: type | None = None,
+def read_yaml(path: Path, trusted: bool = False, loader: Any = None,
               max_bytes: int = MAX_YAML_BYTES, what: str = "file") -> Any:
     """Parse a YAML data file with a safe loader (libyaml's when there is one).
 
@@ -249,6 +249,7 @@ def read_yaml(path: Path, trusted: bool = False, loader: type | None = None,
     from ccmkit.errors import DataError
 
     loader = loader or getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    assert loader is not None
     try:
         if not trusted and path.is_file() and path.stat().st_size > max_bytes:
             raise DataError(f"{path}: larger than {max_bytes // 1000} kB; a {what} is a short "

@@ -10,7 +10,6 @@ the random job id and ISO codes only; nothing from a form reaches a path.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import re
 import secrets
@@ -32,7 +31,7 @@ from ccmkit import batch as batching
 from ccmkit.data.states import Registry
 from ccmkit.documents.subject import Options
 from ccmkit.errors import CcmkitError
-from ccmkit.fsutil import atomic_write
+from ccmkit.output import replace_file
 
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 STATUS_FILE = "status.json"
@@ -63,10 +62,10 @@ def _noop() -> None:
 def finish_workshop(out: Path, results: Sequence[batching.Result], lang: str, options: Options,
                     zip_name: str) -> str:
     """In a worker: the index, the overview and one ZIP with every State's files."""
-    from ccmkit.data.states import load_registry
-
     batching.write_index(out, results, True)
-    batching.write_overview(out, results, load_registry(), lang, options)
+    rendered = batching.render_overview(results, batching.Settings(out), lang, options)
+    for fmt, data in rendered.items():
+        replace_file(out / f"overview.{fmt}", data)
     target = out / zip_name
     partial = out / (zip_name + ".partial")
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -100,8 +99,8 @@ class JobRunner:
                 if self._pool is not None:
                     self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = ProcessPoolExecutor(
-                    max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=batching._warm_worker)
+                    max_workers=self.workers, mp_context=batching.worker_context(),
+                    initializer=batching.warm_worker)
             return self._pool
 
     def warm(self) -> None:
@@ -182,7 +181,7 @@ class JobRunner:
         if order.profile:
             profiles = folder / "profiles"
             for code in order.codes:
-                atomic_write(profiles / f"{code}.yaml", yaml.safe_dump(order.profile))
+                replace_file(profiles / f"{code}.yaml", yaml.safe_dump(order.profile))
         planned = batching.plan(
             registry, [(code, {}) for code in order.codes], languages=order.languages,
             also=order.also, kinds=order.kinds, formats=order.formats, options=order.options,
@@ -237,7 +236,7 @@ class JobRunner:
         self._write(job_id, status)
 
     def _write(self, job_id: str, status: dict[str, Any]) -> None:
-        atomic_write(self.root / job_id / STATUS_FILE, json.dumps(status, ensure_ascii=False))
+        replace_file(self.root / job_id / STATUS_FILE, json.dumps(status, ensure_ascii=False))
 
     def _clean_old(self) -> None:
         """Remove finished jobs older than a day."""
