@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from ccmkit.vocab import DOC_KINDS
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -106,15 +108,15 @@ def test_coordinator_flow(server: str, page, tmp_path) -> None:
     page.check("#provisional_application")
     page.click("#generate")
     page.wait_for_selector("#progress[data-state=done]", timeout=180_000)
-    assert page.locator("iframe").count() == 4  # one PDF preview per document
+    assert page.locator("iframe").count() == len(DOC_KINDS)  # one PDF preview per document
     with page.expect_download() as download:
         page.click("#download-zip")
     target = tmp_path / "package.zip"
     download.value.save_as(target)
     assert download.value.suggested_filename == "COD.zip"
     names = set(zipfile.ZipFile(target).namelist())
-    assert names == {"COD/manifest.json"} | {f"COD/fr/{kind}.{fmt}" for kind in (
-        "instrument", "steps", "qa", "legislation") for fmt in ("docx", "pdf")}
+    assert names == {"COD/manifest.json"} | {f"COD/fr/{kind}.{fmt}" for kind in DOC_KINDS
+                                             for fmt in ("docx", "pdf")}
     from docx import Document
 
     instrument = Document(io.BytesIO(zipfile.ZipFile(target).read("COD/fr/instrument.docx")))
