@@ -8,6 +8,7 @@ written and restored afterwards.
 
 from __future__ import annotations
 
+import atexit
 import base64
 import hashlib
 import os
@@ -33,6 +34,8 @@ def _font_config() -> Any:
     """One FontConfiguration per process, reused for every document."""
     from weasyprint.text.fonts import FontConfiguration
 
+    # release it before the interpreter tears modules down (its __del__ needs them)
+    atexit.register(_font_config.cache_clear)
     return FontConfiguration()
 
 
