@@ -214,6 +214,18 @@ def _registry(status_file: Path | None, status_as_of: str | None) -> Registry:
     return load_registry(status_file, status_as_of)
 
 
+def job_subject(job: Job, settings: Settings) -> Subject:
+    """The Subject of a planned State: its data, its profile laid over them, the options."""
+    registry = _registry(settings.status_file, settings.status_as_of)
+    profile = (profile_from_mapping(job.profile, job.profile_where or job.code)
+               if job.profile else Profile())
+    state = registry.find(job.code)
+    check_profile_state(profile, state)
+    if state.status == "state_party":
+        raise CcmkitError(f"{job.code} is already a State Party; leave it out of the batch")
+    return Subject(profile.apply(state), registry, profile, job.options)
+
+
 def run_job(job: Job, settings: Settings) -> Result:
     """Generate one State's package; never raises for that State's own problems."""
     from ccmkit.package import build_package
@@ -227,14 +239,7 @@ def run_job(job: Job, settings: Settings) -> Result:
             if settings.zip:
                 write_zip(settings.out, job.code)
             return replace(result, ok=True, skipped=True, files=files)
-        registry = _registry(settings.status_file, settings.status_as_of)
-        profile = (profile_from_mapping(job.profile, job.profile_where or job.code)
-                   if job.profile else Profile())
-        state = registry.find(job.code)
-        check_profile_state(profile, state)
-        if state.status == "state_party":
-            raise CcmkitError(f"{job.code} is already a State Party; leave it out of the batch")
-        subject = Subject(profile.apply(state), registry, profile, job.options)
+        subject = job_subject(job, settings)
         manifest = build_package(subject, settings.out, job.languages, job.formats, job.kinds,
                                  extra={"inputs": job.fingerprint})
         if settings.zip:
