@@ -298,11 +298,12 @@ class JobRunner:
         thread.start()
         return job_id
 
-    def start_internal(self, owner: int, order: InternalOrder, label: str) -> str:
+    def start_internal(self, owner: int, order: InternalOrder) -> str:
         """Start an internal workbench document in the workers and return the job id."""
         job_id, _folder = self._new_job(owner)
-        status = self._status(job_id, order.kind, label, owner, 1)
-        status["lang"] = order.lang
+        status = self._status(job_id, order.kind, order.group or order.region or "", owner, 1)
+        status["selection"] = {"statuses": list(order.statuses), "group": order.group,
+                               "region": order.region}
         self._write(job_id, status)
         thread = threading.Thread(target=self._follow_internal, args=(job_id, status, order),
                                   name=f"ccmkit-job-{job_id[:6]}", daemon=True)

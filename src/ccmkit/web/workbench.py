@@ -37,7 +37,9 @@ EXPORTS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 DOCUMENTS = {"targets": N_("Engagement list"), "barrier-map": N_("Barrier map"),
              "messaging": N_("Messaging lines and framing note")}
-TITLES = {"targets": DOCUMENTS["targets"], "barrier-map": DOCUMENTS["barrier-map"]}
+FILTERS = ("top", "status", "group", "region")
+DEFAULT_SELECTION: dict[str, Any] = {"top": 15, "status": "outside", "group": None,
+                                     "region": None}
 INTERNAL_FILE = re.compile(r"^internal/(targets|barrier-map|messaging)(?:-[A-Za-z]+)*"
                            r"-([a-z]{2})\.(docx|pdf)$")
 
@@ -45,11 +47,6 @@ INTERNAL_FILE = re.compile(r"^internal/(targets|barrier-map|messaging)(?:-[A-Za-
 def _grouping_names() -> dict[str, str]:
     lang = current_lang()
     return {k: g.names.get(lang, k) for k, g in services().registry.groupings.items()}
-
-
-FILTERS = ("top", "status", "group", "region")
-DEFAULT_SELECTION: dict[str, Any] = {"top": 15, "status": "outside", "group": None,
-                                     "region": None}
 
 
 def _selection(form: TargetsFilter) -> dict[str, Any]:
@@ -161,9 +158,7 @@ def barrier_map() -> Response | str | tuple[str, int]:
 
 
 def _start(order: InternalOrder) -> str:
-    registry = services().registry
-    label = scope_name(registry, order.lang, order.group, order.region, None, order.statuses)
-    return services().jobs.start_internal(current_user.user.id, order, label)
+    return services().jobs.start_internal(current_user.user.id, order)
 
 
 @bp.route("/<any(targets, 'barrier-map'):kind>/<job_id>")
@@ -176,7 +171,11 @@ def job(kind: str, job_id: str) -> str:
             if found:
                 name, lang, fmt = found.groups()
                 documents.setdefault((name, lang), {})[fmt] = path
-    return render_template("internal_job.html", job=status, kind=kind, title=TITLES[kind],
+    chosen = status.get("selection", {})
+    scope = scope_name(services().registry, current_lang(), chosen.get("group"),
+                       chosen.get("region"), None, chosen.get("statuses", ()))
+    return render_template("internal_job.html", job=status, kind=kind, title=DOCUMENTS[kind],
+                           scope=scope,
                            documents=[{"kind": k, "label": DOCUMENTS[k], "lang": lang,
                                        "files": files}
                                       for (k, lang), files in documents.items()])
