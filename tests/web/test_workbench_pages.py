@@ -227,3 +227,22 @@ def test_package_brief_is_a_separate_internal_download(editor: FlaskClient) -> N
     plain = wait_done(editor, start(editor, "/package", {
         "state": "KEN", "languages": "en", "documents": "instrument", "formats": "docx"}))
     assert 'id="internal-brief"' not in plain
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("fr", ("Liste d'engagement : les États hors de la Convention", "Critère", "Poids",
+            "Partie à la Convention sur l'interdiction des mines", "oui (", "Carte des obstacles",
+            "Ciblage")),
+    ("es", ("Lista de contacto: los Estados fuera de la Convención", "Criterio", "Peso",
+            "sí (", "Mapa de obstáculos", "Objetivos")),
+])
+def test_new_pages_in_french_and_spanish(editor: FlaskClient, lang: str,
+                                         words: tuple[str, ...]) -> None:
+    editor.post("/language", data={"lang": lang, "csrf_token": csrf_token(editor, "/states")})
+    shown = text(editor.get("/targets").get_data(as_text=True)) + " " + text(
+        editor.get("/barrier-map").get_data(as_text=True))
+    for word in words:
+        assert word in shown, (lang, word)
+    for english in ("Engagement list", "How many States", "Criteria and their weights",
+                    "Prepare the barrier map", "States concerned"):
+        assert english not in shown, (lang, english)
