@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from ccmkit.cli import cli
 from tests.conftest import GENERATED, manifest, run_cli
 
 
@@ -61,21 +63,47 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize(("case", "files", "args", "words"), BAD_INPUTS,
-                         ids=[c[0] for c in BAD_INPUTS])
-def test_bad_input(tmp_path, case, files, args, words) -> None:
+def _prepare(tmp_path: Path, files: dict[str, str], args: list[str]) -> list[str]:
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text, encoding="utf-8")
-    args = [*args] if "--out" in args else [*args, "--out", "out"]
-    result = ccmkit(*args, cwd=tmp_path)
-    assert result.returncode != 0, case
+    return [*args] if "--out" in args else [*args, "--out", "out"]
+
+
+def _no_output(tmp_path: Path) -> bool:
+    out = tmp_path / "out"
+    return not out.exists() or not any(p.is_file() and not p.name.startswith(".")
+                                       for p in out.rglob("*"))
+
+
+@pytest.mark.parametrize(("case", "files", "args", "words"), BAD_INPUTS,
+                         ids=[c[0] for c in BAD_INPUTS])
+def test_bad_input(tmp_path, monkeypatch, case, files, args, words) -> None:
+    """In-process (Click's runner): one Error line, non-zero exit, nothing written."""
+    args = _prepare(tmp_path, files, args)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code != 0, case
+    assert "Traceback" not in result.output, result.output
+    error_lines = [line for line in result.stderr.splitlines() if line.startswith("Error")]
+    assert len(error_lines) == 1, result.output
+    assert words in error_lines[0], result.output
+    assert _no_output(tmp_path), case
+
+
+SUBPROCESS_CASES = ["unknown State", "malformed YAML", "template reaching Python internals"]
+
+
+@pytest.mark.parametrize("case", SUBPROCESS_CASES)
+def test_bad_input_real_process(tmp_path, case) -> None:
+    """A few of the same cases as a user runs them: separate process, real exit code."""
+    _, files, args, words = next(c for c in BAD_INPUTS if c[0] == case)
+    result = ccmkit(*_prepare(tmp_path, files, args), cwd=tmp_path)
+    assert result.returncode not in (0, 1), case
     assert "Traceback" not in result.stderr, result.stderr
     error_lines = [line for line in result.stderr.splitlines() if line.startswith("Error")]
-    assert len(error_lines) == 1, result.stderr
-    assert words in error_lines[0], result.stderr
-    out = tmp_path / "out"
-    assert not out.exists() or not any(p.is_file() for p in out.rglob("*")), case
+    assert len(error_lines) == 1 and words in error_lines[0], result.stderr
+    assert _no_output(tmp_path), case
 
 
 def test_package_contract(tmp_path) -> None:
@@ -133,7 +161,8 @@ def test_states_show_unknown() -> None:
 
 
 def test_timeline_json() -> None:
-    result = run_cli("timeline", "LKA", "--deposit-date", "2018-03-01", "--format", "json")
+    result = run_cli("timeline", "LKA", "--deposit-date", "2018-03-01", "--historical",
+                     "--format", "json")
     assert json.loads(result.output)["dates"]["entry_into_force"] == "2018-09-01"
 
 
@@ -149,3 +178,17 @@ def test_status_file_env(tmp_path) -> None:
     (tmp_path / "s.meta.yaml").write_text("as_of: 2026-11-01\n", encoding="utf-8")
     result = ccmkit("states", "show", "KEN", env={"CCMKIT_STATUS_FILE": str(status)})
     assert "status: state_party" in result.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("timeline", "LKA", "--deposit-date", "2018-03-01"), "in the past; give a planned date"),
+    (("timeline", "KEN", "--deposit-date", "2007-01-01", "--historical"),
+     "before the Convention was adopted"),
+    (("timeline", "COD", "--deposit-date", "2009-01-01", "--historical"),
+     "before the State signed (2009-03-18)"),
+    (("package", "KEN", "--deposit-date", "2099-01-01"), "more than 10 years ahead"),
+])
+def test_implausible_deposit_dates_refused(tmp_path, args, message) -> None:
+    result = run_cli(*args, "--out", str(tmp_path)) if args[0] == "package" else run_cli(*args)
+    assert result.exit_code != 0 and message in result.output
+    assert "Traceback" not in result.output

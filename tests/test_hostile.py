@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 
 import pikepdf
+import pytest
 from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ccmkit.data.profile import profile_from_mapping
+from ccmkit.data.profile import Profile, Signatory, profile_from_mapping
 from ccmkit.data.states import load_registry
 from ccmkit.errors import CcmkitError
 from ccmkit.package import render_document
@@ -78,3 +80,35 @@ def test_control_characters_refused() -> None:
         assert re.search(r"p.yaml: key 'signatory.name' must be text without control", str(exc))
     else:
         raise AssertionError("accepted a NUL character")
+
+
+def test_a_ten_megabyte_name_is_refused_not_truncated() -> None:
+    from ccmkit.errors import TemplateError
+
+    profile = Profile(signatory=Signatory.model_construct(name="N" * 10_000_000))
+    with pytest.raises(TemplateError, match=r"instrument/en.html.j2 renders to \d+\.\d million "
+                                            r"characters \(limit 1 million\)"):
+        render_document(make_subject(REGISTRY, "KEN", profile), "instrument", "en", ("docx",))
+
+
+@pytest.mark.slow
+def test_a_long_name_renders_whole_in_both_formats() -> None:
+    name = "Zqx " * 12_500
+    signatory = Signatory.model_construct(name=name)  # beyond the profile schema's limit
+    docx, pdf = render_document(make_subject(REGISTRY, "KEN", Profile(signatory=signatory)),
+                                "instrument", "en", ("docx", "pdf"))
+    words = "".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
+    assert name.strip() in words and words.count("Zqx") % 12_500 == 0
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf.data, capture_output=True,
+                          check=True).stdout.decode()
+    assert text.count("Zqx") == words.count("Zqx")
+
+
+@pytest.mark.parametrize("char", ["\ufffe", "\uffff"])
+def test_noncharacters_are_refused(char: str) -> None:
+    from ccmkit.errors import TemplateError
+
+    profile = Profile(signatory=Signatory.model_construct(name=f"A{char}B"))
+    with pytest.raises(TemplateError, match=f"character U\\+{ord(char):04X}, which a document "
+                                            "cannot carry"):
+        render_document(make_subject(REGISTRY, "KEN", profile), "instrument", "en", ("docx",))

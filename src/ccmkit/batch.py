@@ -1,21 +1,26 @@
 """Many States: selection, parallel generation, resume, ZIPs, index and overview.
 
-The library yields one result per State; the CLI shows progress. Workers are started with
-the `spawn` method and import WeasyPrint themselves (forking after importing it is unsafe).
+The library yields one result per State; the CLI shows progress. Workers come from a
+forkserver that has already imported WeasyPrint and the renderers (``ccmkit.render.preload``),
+so each starts warm; a worker dies with its parent (PR_SET_PDEATHSIG). One State's problem
+(unknown, listed twice with different values, broken profile, edited file, full disk) fails
+that State only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
 import json
 import multiprocessing
+import os
 import re
-import shutil
-import zipfile
+import select
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, time
 from functools import cache
@@ -23,11 +28,19 @@ from pathlib import Path
 from typing import Any
 
 from ccmkit import __version__
-from ccmkit.data.profile import Profile, check_profile_state, profile_from_mapping, read_profile
-from ccmkit.data.states import Registry, load_registry
-from ccmkit.documents.subject import Options, Subject, format_as_of
-from ccmkit.errors import CcmkitError
-from ccmkit.package import resolve_languages
+from ccmkit.data.states import Registry
+from ccmkit.documents.subject import Options, format_as_of
+from ccmkit.errors import CcmkitError, DataError, OutputError
+from ccmkit.output import (
+    MANIFEST,
+    clean_leftovers,
+    read_bytes_nofollow,
+    read_manifest,
+    replace_file,
+    rezip,
+    sha256,
+)
+from ccmkit.package import resolve_languages, unique
 from ccmkit.resources import locales_dir, shipped_data_dir, templates_dir
 
 CSV_LIST_COLUMNS = ("barriers", "languages")
@@ -76,29 +89,53 @@ class Settings:
     status_as_of: str | None = None
     force: bool = False
     zip: bool = False
+    data_dir: Path | None = None  # the user's data folder, for the workers' registry
 
 
 # ---------------------------------------------------------------- selection and planning
 
-def read_state_csv(path: Path) -> list[tuple[str, dict[str, str]]]:
-    """Rows of a --from CSV: the `state` column and the profile values of the others."""
+Selection = list[tuple[str, dict[str, str], str]]  # (State query, CSV values, where)
+MAX_LIST_BYTES = 1 << 20
+
+
+def read_state_csv(path: Path) -> Selection:
+    """Rows of a --from CSV: the `state` column, the profile values of the others, the line."""
+    if path.exists() and not path.is_file():
+        raise DataError(f"state list {path} is not a regular file; give a CSV file")
+    if path.is_file() and path.stat().st_size > MAX_LIST_BYTES:
+        raise DataError(f"state list {path} is larger than 1 MiB; a list of States is smaller")
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
             columns = reader.fieldnames or []
             if "state" not in columns:
-                raise CcmkitError(f"{path}: no 'state' column; add a header row with 'state'")
+                raise DataError(f"{path}: no 'state' column; add a header row with 'state'")
             unknown = [c for c in columns if c not in CSV_COLUMNS]
             if unknown:
-                raise CcmkitError(f"{path}: unknown column {unknown[0]!r}; expected "
-                                  f"{', '.join(CSV_COLUMNS)}")
-            return [(row["state"].strip(), {k: (v or "").strip() for k, v in row.items()
-                                             if k != "state" and (v or "").strip()})
-                    for row in reader if (row.get("state") or "").strip()]
+                raise DataError(f"{path}: unknown column {str(unknown[0])[:40]!r}; expected "
+                                f"{', '.join(CSV_COLUMNS)}")
+            rows = []
+            for row in reader:
+                if None in row:
+                    raise DataError(f"{path}, line {reader.line_num}: more values than "
+                                    "columns; check the commas on that line")
+                query = (row.get("state") or "").strip()
+                if query:
+                    values = {k: (v or "").strip() for k, v in row.items()
+                              if k != "state" and (v or "").strip()}
+                    rows.append((query, values, f"line {reader.line_num}"))
+            return rows
     except FileNotFoundError:
-        raise CcmkitError(f"state list {path} not found: give an existing CSV file") from None
+        raise DataError(f"state list {path} not found: give an existing CSV file") from None
     except UnicodeDecodeError:
-        raise CcmkitError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
+        raise DataError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
+    except csv.Error as exc:
+        raise DataError(f"{path}: malformed CSV ({exc}); save it again as CSV") from None
+
+
+def split_states(codes: str) -> Selection:
+    """``--states KEN,HTI`` as a selection."""
+    return [(c.strip(), {}, "--states") for c in codes.split(",") if c.strip()]
 
 
 def csv_row_profile(row: dict[str, str], where: str) -> dict[str, Any]:
@@ -120,7 +157,7 @@ def csv_row_profile(row: dict[str, str], where: str) -> dict[str, Any]:
 
 def plan(
     registry: Registry,
-    codes: Sequence[tuple[str, dict[str, str]]],
+    codes: Sequence[tuple[str, dict[str, str]] | tuple[str, dict[str, str], str]],
     *,
     languages: Sequence[str],
     also: Sequence[str],
@@ -130,44 +167,82 @@ def plan(
     profiles: Path | None,
     source_name: str = "",
 ) -> list[Job]:
-    """One Job per selected State, with its profile and its input fingerprint."""
-    jobs = []
-    for query, row in codes:
-        state = registry.find(query)
-        raw: dict[str, Any] = {}
+    """One Job per selected State (each State once), with its profile and input fingerprint.
+
+    A problem with one entry (unknown State, State Party, broken profile, listed twice with
+    different values) becomes that Job's error; the other States still run.
+    """
+    from ccmkit.api import find_state, prepare_subject
+    from ccmkit.data.profile import read_profile
+
+    jobs: dict[str, Job] = {}
+    rows: dict[str, tuple[dict[str, str], str]] = {}
+    kinds, formats = tuple(unique(kinds)), tuple(unique(formats))
+    for entry in codes:
+        query, row = entry[0], entry[1]
+        line = entry[2] if len(entry) > 2 else ""
+        try:
+            state = find_state(registry, query)
+        except CcmkitError as exc:
+            label = re.sub(r"[^\w .'’-]", "?", query)[:40]
+            jobs[f"?{label}"] = Job(label, "", "", (), kinds, formats, options,
+                                    error=str(exc))
+            continue
+        if state.iso3 in rows:
+            first_row, first_line = rows[state.iso3]
+            if first_row != row:
+                listed = f"{source_name or 'the selection'} ({first_line} and {line})"
+                jobs[state.iso3] = replace(jobs[state.iso3], error=(
+                    f"{state.iso3} is listed twice in {listed} with different values; keep "
+                    "one row"))
+            continue
+        rows[state.iso3] = (row, line)
+        raw: Any = {}
         where = []
         error = ""
-        if profiles and (profiles / f"{state.iso3}.yaml").is_file():
+        if profiles:
             path = profiles / f"{state.iso3}.yaml"
-            where.append(str(path))
-            try:
-                raw = read_profile(path)
-            except CcmkitError as exc:
-                error = str(exc)
+            if path.is_file() or path.is_symlink():
+                where.append(str(path))
+                try:
+                    raw = read_profile(path)
+                except CcmkitError as exc:
+                    error = str(exc)
         if row and isinstance(raw, dict):
             raw = {**raw, **csv_row_profile(row, f"batch list {source_name}")}
             where.append(f"{source_name} ({state.iso3})")
         state_languages = state.languages
         if not error:
             try:  # validated here so the plan is right; the worker gets the raw mapping
-                profile = profile_from_mapping(raw, "; ".join(where) or state.iso3)
-                state_languages = profile.languages or state.languages
+                subject = prepare_subject(registry, state.iso3, raw if raw else None, options,
+                                          profile_where="; ".join(where) or state.iso3)
+                state_languages = subject.state.languages
             except CcmkitError as exc:
                 error = str(exc)
         langs = tuple(resolve_languages(languages, state_languages, also))
-        job = Job(state.iso3, state.un_name, state.status, langs, tuple(kinds), tuple(formats),
-                  options, raw, "; ".join(where), error=error)
-        jobs.append(replace(job, fingerprint=fingerprint(job, registry)))
-    return jobs
+        job = Job(state.iso3, state.un_name, state.status, langs, kinds, formats,
+                  options, raw if isinstance(raw, dict) else {}, "; ".join(where),
+                  error=error)
+        jobs[state.iso3] = replace(job, fingerprint=fingerprint(job, registry))
+    return list(jobs.values())
 
 
 @cache
 def _tree_digest(folder: str) -> str:
+    """A digest of a folder's files; links are hashed as links, never followed."""
     digest = hashlib.sha256()
-    for path in sorted(Path(folder).rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(folder)).encode())
-            digest.update(path.read_bytes())
+    root = Path(folder)
+    for dirpath, dirnames, filenames in sorted(os.walk(root)):
+        dirnames.sort()
+        if "__pycache__" in dirpath:
+            continue
+        for name in sorted(filenames):
+            path = Path(dirpath, name)
+            digest.update(str(path.relative_to(root)).encode())
+            if path.is_symlink():
+                digest.update(b"link:" + os.fsencode(os.readlink(path)))
+            elif path.is_file():
+                digest.update(sha256(path.read_bytes()).encode())
     return digest.hexdigest()
 
 
@@ -186,6 +261,8 @@ def fingerprint(job: Job, registry: Registry) -> str:
     ]
     if job.options.template_dir:
         parts.append(_tree_digest(str(job.options.template_dir)))
+    if registry.data_dir is not None:
+        parts.append(_tree_digest(str(registry.data_dir)))
     for part in parts:
         digest.update(part.encode())
     return digest.hexdigest()
@@ -193,16 +270,18 @@ def fingerprint(job: Job, registry: Registry) -> str:
 
 def up_to_date(job: Job, out: Path) -> bool:
     """True when the State's manifest records these inputs and every file is intact."""
-    path = out / job.code / "manifest.json"
+    folder = out / job.code
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        manifest = read_manifest(folder)
+    except CcmkitError:
         return False
-    if manifest.get("inputs") != job.fingerprint:
+    if manifest is None or manifest.get("inputs") != job.fingerprint:
         return False
-    for doc in manifest.get("documents", []):
-        file = out / job.code / doc["path"]
-        if not file.is_file() or hashlib.sha256(file.read_bytes()).hexdigest() != doc["sha256"]:
+    for doc in manifest["documents"]:
+        try:
+            if sha256(read_bytes_nofollow(folder / doc["path"])) != doc["sha256"]:
+                return False
+        except OSError:
             return False
     return True
 
@@ -210,24 +289,16 @@ def up_to_date(job: Job, out: Path) -> bool:
 # ---------------------------------------------------------------- running
 
 @cache
-def _registry(status_file: Path | None, status_as_of: str | None) -> Registry:
-    return load_registry(status_file, status_as_of)
+def _registry(status_file: Path | None, status_as_of: str | None,
+              data_dir: Path | None = None) -> Registry:
+    from ccmkit.api import load_registry
 
-
-def job_subject(job: Job, settings: Settings) -> Subject:
-    """The Subject of a planned State: its data, its profile laid over them, the options."""
-    registry = _registry(settings.status_file, settings.status_as_of)
-    profile = (profile_from_mapping(job.profile, job.profile_where or job.code)
-               if job.profile else Profile())
-    state = registry.find(job.code)
-    check_profile_state(profile, state)
-    if state.status == "state_party":
-        raise CcmkitError(f"{job.code} is already a State Party; leave it out of the batch")
-    return Subject(profile.apply(state), registry, profile, job.options)
+    return load_registry(status_file, status_as_of, data_dir)
 
 
 def run_job(job: Job, settings: Settings) -> Result:
     """Generate one State's package; never raises for that State's own problems."""
+    from ccmkit.api import prepare_subject
     from ccmkit.package import build_package
 
     result = Result(job.code, job.name, job.status, job.languages, ok=False)
@@ -237,78 +308,171 @@ def run_job(job: Job, settings: Settings) -> Result:
         if not settings.force and up_to_date(job, settings.out):
             files = _manifest_files(settings.out, job.code)
             if settings.zip:
-                write_zip(settings.out, job.code)
+                rezip(settings.out, job.code)
             return replace(result, ok=True, skipped=True, files=files)
-        subject = job_subject(job, settings)
+        registry = _registry(settings.status_file, settings.status_as_of, settings.data_dir)
+        subject = prepare_subject(registry, job.code, job.profile or None, job.options,
+                                  profile_where=job.profile_where or job.code)
         manifest = build_package(subject, settings.out, job.languages, job.formats, job.kinds,
-                                 extra={"inputs": job.fingerprint})
-        if settings.zip:
-            write_zip(settings.out, job.code)
+                                 extra={"inputs": job.fingerprint}, force=settings.force,
+                                 zipped=settings.zip)
         files = tuple(f"{job.code}/{d['path']}" for d in manifest["documents"])
         return replace(result, ok=True, files=files)
     except CcmkitError as exc:
         return replace(result, message=str(exc))
-    except Exception as exc:  # one State's bug must not stop the batch
-        return replace(result, message=f"internal error: {type(exc).__name__}: {exc}")
+    except Exception as exc:  # a bug: this State fails, the batch goes on, the kind is named
+        return replace(result, message=f"internal error (please report): "
+                                       f"{type(exc).__name__}: {str(exc)[:200]}")
 
 
 def _manifest_files(out: Path, code: str) -> tuple[str, ...]:
-    manifest = json.loads((out / code / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(out / code) or {"documents": []}
     return tuple(f"{code}/{d['path']}" for d in manifest["documents"])
 
 
-def _warm_worker() -> None:
-    """Import the renderers once per worker, before the first State arrives."""
-    import ccmkit.render.docx
-    import ccmkit.render.pdf  # noqa: F401
+def warm_worker() -> None:
+    """In a long-lived worker (the web server's): have the renderers ready."""
+    from ccmkit.render import preload  # noqa: F401  (already imported by the forkserver)
 
 
-def run(jobs: Sequence[Job], settings: Settings, workers: int) -> Iterator[Result]:
-    """Run the jobs, yielding results as they complete (in-process when workers == 1)."""
-    clean_staging(settings.out)
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield run_job(job, settings)
-        return
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=_warm_worker)
+def _worker_start(batch_pid: int) -> None:
+    """In each worker: die with the batch process, and have the renderers ready."""
+    _die_with(batch_pid)
+    from ccmkit.render import preload  # noqa: F401  (already imported by the forkserver)
+
+
+def _die_with(batch_pid: int) -> None:
+    """End this worker as soon as the batch process is gone (killed, even with SIGKILL).
+
+    A forkserver worker is the forkserver's child and holds the pipes that would tell it the
+    batch is gone, so it watches the batch process itself: a daemon thread waits on a pidfd
+    (Linux 5.3+; polling elsewhere). PR_SET_PDEATHSIG also ends it if the forkserver dies.
+    """
+    import ctypes
+    import signal
+    import threading
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
     try:
-        pending: set[Future] = {pool.submit(run_job, job, settings) for job in jobs}
+        pidfd = os.pidfd_open(batch_pid)
+    except ProcessLookupError:
+        os._exit(1)
+    except (OSError, AttributeError):
+        pidfd = -1
+
+    def watch() -> None:
+        if pidfd >= 0:
+            select.select([pidfd], [], [])  # readable when the process exits
+        else:
+            while True:
+                try:
+                    os.kill(batch_pid, 0)
+                except ProcessLookupError:
+                    break
+                threading.Event().wait(0.5)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="ccmkit-parent-watch", daemon=True).start()
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    """A forkserver context whose server has imported the renderers once (warm workers)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["ccmkit.render.preload"])
+    return context
+
+
+def start_workers() -> None:
+    """Start the forkserver now, so its imports overlap with the parent's planning."""
+    from multiprocessing import forkserver
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        worker_context()
+        forkserver.ensure_running()
+
+
+def _cost(job: Job) -> int:
+    return len(job.languages) * len(job.kinds) * len(job.formats)
+
+
+class Runner:
+    """Runs a batch's jobs on warm workers (in-process when ``workers`` is 1), then writes
+    index.csv and the overview (rendered by a worker that is already warm)."""
+
+    def __init__(self, settings: Settings, workers: int) -> None:
+        self.settings = settings
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def run(self, jobs: Sequence[Job]) -> Iterator[Result]:
+        """Yield results as they complete; the biggest States start first."""
+        clean_leftovers(self.settings.out)
+        if self.workers <= 1 or len(jobs) <= 1:
+            for job in jobs:
+                yield run_job(job, self.settings)
+            return
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=min(self.workers, len(jobs)),
+                                            mp_context=worker_context(),
+                                            initializer=_worker_start, initargs=(os.getpid(),))
+        futures = {self.pool.submit(run_job, job, self.settings): job
+                   for job in sorted(jobs, key=_cost, reverse=True)}
+        pending = set(futures)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                yield future.result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+                yield _outcome(future, futures[future])
+
+    def finish(self, results: Sequence[Result], lang: str, options: Options) -> None:
+        """index.csv and overview.docx/.pdf in the output folder."""
+        from ccmkit.output import prepare_out
+
+        out = self.settings.out
+        prepare_out(out)
+        write_index(out, results, self.settings.zip)
+        args = (list(results), self.settings, lang, options)
+        try:
+            rendered = (self.pool.submit(render_overview, *args).result() if self.pool
+                        else render_overview(*args))
+        except BrokenProcessPool:
+            rendered = render_overview(*args)
+        for fmt, data in rendered.items():
+            replace_file(out / f"overview.{fmt}", data)
 
 
-def clean_staging(out: Path) -> None:
-    """Remove staging folders left by a batch that was killed."""
-    if out.is_dir():
-        for leftover in out.glob(".*.staging-*"):
-            shutil.rmtree(leftover, ignore_errors=True)
+def run(jobs: Sequence[Job], settings: Settings, workers: int) -> Iterator[Result]:
+    """Run the jobs, yielding results as they complete (see ``Runner``)."""
+    with Runner(settings, workers) as runner:
+        yield from runner.run(jobs)
+
+
+def _outcome(future: Future[Result], job: Job) -> Result:
+    """A worker's result; a crashed worker fails the States it held, with a clear reason."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return Result(job.code, job.name, job.status, job.languages, ok=False,
+                      message="the worker process died while rendering (out of memory, or "
+                              "killed); run this State again with --jobs 1")
 
 
 # ---------------------------------------------------------------- hand-outs
 
 def write_zip(out: Path, code: str) -> Path:
-    """One reproducible ZIP of a State's folder, written atomically."""
-    folder = out / code
-    target = out / f"{code}.zip"
-    stamp = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["generated"]
-    when = datetime.combine(datetime.fromisoformat(stamp).date(), time(12), tzinfo=UTC)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            info = zipfile.ZipInfo(f"{code}/{path.relative_to(folder).as_posix()}",
-                                   date_time=when.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes())
-    partial = target.with_suffix(".zip.partial")
-    partial.write_bytes(buffer.getvalue())
-    partial.replace(target)
-    return target
+    """One reproducible ZIP of a State's manifest files, written atomically."""
+    rezip(out, code)
+    return out / f"{code}.zip"
 
 
 INDEX_COLUMNS = ("state", "name", "status", "languages", "result", "reason", "files", "zip")
@@ -328,23 +492,22 @@ def write_index(out: Path, results: Iterable[Result], zipped: bool) -> Path:
             "zip": f"{r.code}.zip" if zipped and r.ok else "",
         })
     target = out / "index.csv"
-    partial = out / "index.csv.partial"
-    partial.write_text(buffer.getvalue(), encoding="utf-8")
-    partial.replace(target)
+    replace_file(target, buffer.getvalue().encode("utf-8"))
     return target
 
 
-def write_overview(out: Path, results: Sequence[Result], registry: Registry, lang: str,
-                   options: Options) -> list[Path]:
-    """A one-page overview (DOCX and PDF) listing States, status, languages and files."""
+def render_overview(results: Sequence[Result], settings: Settings, lang: str,
+                    options: Options) -> dict[str, bytes]:
+    """The one-page overview (DOCX and PDF): States, status, languages, files, result."""
     from ccmkit.i18n import gettext_for
     from ccmkit.languages import get_language
     from ccmkit.package import render_files
 
+    registry = _registry(settings.status_file, settings.status_as_of, settings.data_dir)
     _ = gettext_for(lang)
     language = get_language(lang)
     generated = datetime.combine(options.generated, time(12), tzinfo=UTC)
-    rows = [{"code": r.code, "name": r.name, "status": r.status,
+    rows = [{"code": r.code, "name": r.name or r.code, "status": r.status,
              "languages": ", ".join(r.languages), "ok": r.ok, "message": r.message,
              "count": len(r.files)} for r in sorted(results, key=lambda r: r.code)]
     context = {
@@ -356,15 +519,10 @@ def write_overview(out: Path, results: Sequence[Result], registry: Registry, lan
         "S": {"short": _("Batch overview")},
     }
     title = _("Batch overview")
-    rendered = render_files("overview/overview.html.j2", lang, context, ("docx", "pdf"),
-                            title=title, header=f"{context['convention']} – {title}",
-                            basename=title, generated=generated,
-                            template_dir=options.template_dir)
-    written = []
-    for fmt, data in rendered.items():
-        target = out / f"overview.{fmt}"
-        partial = out / f"overview.{fmt}.partial"
-        partial.write_bytes(data)
-        partial.replace(target)
-        written.append(target)
-    return written
+    return render_files("overview/overview.html.j2", lang, context, ("docx", "pdf"),
+                        title=title, header=f"{context['convention']} – {title}",
+                        basename=title, generated=generated, template_dir=options.template_dir)
+
+
+__all__ = ["MANIFEST", "Job", "OutputError", "Result", "Runner", "Settings", "plan", "run",
+           "up_to_date"]

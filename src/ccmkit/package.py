@@ -1,33 +1,28 @@
 """One State's package: documents × languages × formats → files and manifest.json.
 
-Everything is rendered in memory first; files are then written through a staging folder
-and renamed into place, so a failure or interruption never leaves a half-written file.
+Everything is rendered in memory first (``render.pipeline``); the State's folder is then
+replaced as a whole by ``output.write_package`` (all-or-nothing, locked, edits kept).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import shutil
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-from markupsafe import Markup
+from typing import Any
 
 from ccmkit import __version__
 from ccmkit.documents import DOCUMENTS
 from ccmkit.documents.subject import Subject
-from ccmkit.errors import CcmkitError
-from ccmkit.i18n import N_, gettext_for
-from ccmkit.languages import get_language
-from ccmkit.render.html import make_environment, render_html, to_string, to_tree
+from ccmkit.i18n import gettext_for
+from ccmkit.output import sha256, write_package
 from ccmkit.vocab import FORMATS
 
-PAGE_LABEL = N_("Page {page} of {pages}")
+
+def unique(values: Sequence[str]) -> list[str]:
+    """The values in order, each once (a repeated --doc, --lang or --format counts once)."""
+    return list(dict.fromkeys(values))
 
 
 def resolve_languages(
@@ -56,7 +51,7 @@ class RenderedFile:
 def render_files(
     template: str,
     lang: str,
-    context: dict,
+    context: dict[str, Any],
     formats: Sequence[str],
     *,
     title: str,
@@ -66,47 +61,12 @@ def render_files(
     template_dir: Path | None = None,
     author: str | None = None,
 ) -> dict[str, bytes]:
-    """Render one template in one language to each format: {format: bytes}.
+    """Render one template in one language to each format: {format: bytes}."""
+    from ccmkit.render.pipeline import render
 
-    The template's HTML is the single source: the DOCX writer walks its tree and
-    WeasyPrint lays out the same HTML. `header` None: no running header and no page numbers
-    (a document to be signed); `author` goes into both formats' metadata.
-    """
-    from ccmkit.render.docx import DocxMeta, write_docx
-    from ccmkit.render.pdf import page_css, write_pdf
-
-    language = get_language(lang)
-    page_label = gettext_for(lang)(PAGE_LABEL)
-    env = make_environment(lang, template_dir)
-    full = {**context, "doc_title": title, "page_css": Markup(page_css(page_label, header))}
-    root = to_tree(render_html(env, template, full), language)
-    out: dict[str, bytes] = {}
-    if "docx" in formats:
-        meta = DocxMeta(
-            title=f"{title} – {basename}",
-            language=language.babel_locale.replace("_", "-"),
-            header=header,
-            page_label=page_label,
-            generated=generated,
-            base=_user_file(template_dir, "base.docx"),
-            **({"author": author} if author else {}),
-        )
-        out["docx"] = _guarded(template, "DOCX", write_docx, root, meta)
-    if "pdf" in formats:
-        css = _user_file(template_dir, "style.css")
-        out["pdf"] = _guarded(template, "PDF", write_pdf, to_string(root), generated, css)
-    return out
-
-
-def _guarded(template: str, fmt: str, writer: Callable[..., bytes], *args: object) -> bytes:
-    """Run a writer; a failure inside the rendering library becomes a one-line error."""
-    try:
-        return writer(*args)
-    except CcmkitError:
-        raise
-    except Exception as exc:
-        raise CcmkitError(f"{template}: {fmt} rendering failed ({type(exc).__name__}: {exc}); "
-                          "check the template's HTML and the style sheet") from None
+    return render(template, lang, context, formats, title=title, header=header,
+                  generated=generated, template_dir=template_dir,
+                  full_title=f"{title} – {basename}", author=author)
 
 
 def render_document(
@@ -122,7 +82,7 @@ def render_document(
         f"{kind}/{lang}.html.j2",
         lang,
         document.build(subject, lang),
-        formats,
+        unique(formats),
         title=title,
         header=f"{issuer} – {title} – {name}" if document.running_header else None,
         basename=name,
@@ -135,32 +95,30 @@ def render_document(
             rendered.items()]
 
 
-def _user_file(template_dir: Path | None, name: str) -> Path | None:
-    """A user's base.docx or style.css from --template-dir, if there is one."""
-    if template_dir and (template_dir / name).is_file():
-        return template_dir / name
-    return None
-
-
 def build_package(
     subject: Subject,
     out: Path,
     languages: Sequence[str],
     formats: Sequence[str] = FORMATS,
     kinds: Sequence[str] = tuple(DOCUMENTS),
-    extra: dict | None = None,
-) -> dict:
-    """Render every requested file, then write them and manifest.json; return the manifest."""
-    files = [
-        f for kind in kinds for lang in languages for f in render_document(subject, kind, lang,
-                                                                            formats)
-    ]
+    extra: dict[str, Any] | None = None,
+    *,
+    force: bool = False,
+    zipped: bool = False,
+) -> dict[str, Any]:
+    """Render every requested file, then replace the State's folder; return the manifest."""
+    languages, formats, kinds = unique(languages), unique(formats), unique(kinds)
+    files = [f for kind in kinds for lang in languages
+             for f in render_document(subject, kind, lang, formats)]
     manifest = {**make_manifest(subject, languages, files), **(extra or {})}
-    write_files(out, subject.state.iso3, files, manifest)
+    iso3 = subject.state.iso3
+    write_package(out, iso3, {f.relpath.removeprefix(f"{iso3}/"): f.data for f in files},
+                  manifest, force=force, zipped=zipped)
     return manifest
 
 
-def make_manifest(subject: Subject, languages: Sequence[str], files: list[RenderedFile]) -> dict:
+def make_manifest(subject: Subject, languages: Sequence[str],
+                  files: list[RenderedFile]) -> dict[str, Any]:
     """The package's manifest: State, languages, files with SHA-256, computed dates."""
     iso3 = subject.state.iso3
     line = subject.timeline()
@@ -173,7 +131,7 @@ def make_manifest(subject: Subject, languages: Sequence[str], files: list[Render
                 "lang": f.lang,
                 "format": f.fmt,
                 "path": f.relpath.removeprefix(f"{iso3}/"),
-                "sha256": hashlib.sha256(f.data).hexdigest(),
+                "sha256": sha256(f.data),
             }
             for f in files
         ],
@@ -184,33 +142,3 @@ def make_manifest(subject: Subject, languages: Sequence[str], files: list[Render
         "generated": subject.options.generated.isoformat(),
         "ccmkit_version": __version__,
     }
-
-
-def write_files(out: Path, iso3: str, files: list[RenderedFile], manifest: dict) -> None:
-    """Stage every file next to its destination, then rename into place (manifest last)."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{iso3}.staging-", dir=out))
-    except OSError as exc:
-        raise CcmkitError(
-            f"cannot write to output folder {out}: {exc.strerror}; choose a writable --out"
-        ) from None
-    try:
-        for f in files:
-            target = staging / f.relpath
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(f.data)
-        manifest_path = staging / iso3 / "manifest.json"
-        manifest_path.parent.mkdir(parents=True, exist_ok=True)
-        manifest_path.write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-        for f in files:
-            final = out / f.relpath
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / f.relpath, final)
-        os.replace(manifest_path, out / iso3 / "manifest.json")
-    except OSError as exc:
-        raise CcmkitError(f"cannot write to output folder {out}: {exc}") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)

@@ -164,7 +164,7 @@ def show_timeline(state: State, deposit: date, fmt: str) -> str:
         "clearance_due": "Clearance deadline (Art. 4)",
     }
     lines = [f"{state.un_name} ({state.iso3}): instrument of {route or 'none (State Party)'}"]
-    lines += [f"  {labels[k]}: {v}" for k, v in data["dates"].items()]
+    lines += [f"  {labels[k]}: {v}" for k, v in line.as_iso().items()]
     lines.append("  Annual updates (Art. 7(2)): by 30 April each year, covering the previous "
                  "calendar year")
     return "\n".join(lines) + "\n"

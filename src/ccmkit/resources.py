@@ -75,10 +75,20 @@ class SearchPath:
     def find(self, relpath: str) -> Path | None:
         """The first existing ``folder/relpath``, or None."""
         for folder in self.folders:
-            candidate = folder / relpath
-            if candidate.is_file():
+            candidate = confined(folder, relpath)
+            if candidate is not None:
                 return candidate
         return None
+
+
+def confined(folder: Path, relpath: str) -> Path | None:
+    """``folder/relpath`` if it is a regular file really inside ``folder`` (no symlink out)."""
+    candidate = folder / relpath
+    try:
+        real, root = candidate.resolve(strict=True), folder.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    return candidate if real.is_relative_to(root) and real.is_file() else None
 
 
 def _present(folders: Iterable[Path | None]) -> tuple[Path, ...]:

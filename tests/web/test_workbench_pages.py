@@ -213,7 +213,7 @@ def test_package_brief_is_a_separate_internal_download(editor: FlaskClient) -> N
                         re.S)
     assert section and "INTERNAL" in section.group(1)
     briefs = re.findall(r'class="brief-file" href="([^"]+)"', section.group(1))
-    assert sorted(briefs) == [f"{location}/files/internal/KEN-brief-en.{f}"
+    assert sorted(briefs) == [f"{location}/files/internal/KEN/brief-en.{f}"
                               for f in ("docx", "pdf")]
     archive = zipfile.ZipFile(io.BytesIO(editor.get(f"{location}/files/KEN.zip").data))
     assert sorted(archive.namelist()) == ["KEN/en/instrument.docx", "KEN/en/instrument.pdf",

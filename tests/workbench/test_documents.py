@@ -136,7 +136,9 @@ def test_package_brief_is_beside_the_package_not_in_it(tmp_path: Path) -> None:
                      "--out", str(tmp_path), "--date", DATE)
     assert result.exit_code == 0, result.output
     folder = tmp_path / "KEN"
-    briefs = sorted(p.name for p in (folder / "internal").iterdir())
+    internal = tmp_path / "internal" / "KEN"
+    assert not (folder / "internal").exists()
+    briefs = sorted(p.name for p in internal.iterdir())
     assert briefs == ["brief-en.docx", "brief-en.pdf"]
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert not any("internal" in d["path"] or "brief" in d["path"]
@@ -145,7 +147,12 @@ def test_package_brief_is_beside_the_package_not_in_it(tmp_path: Path) -> None:
         path = folder / doc["path"]
         text = docx_text(path) if path.suffix == ".docx" else pdf_text(path)
         assert "INTERNAL" not in text and "barrier" not in text.casefold()
-    assert "INTERNAL" in pdf_text(folder / "internal" / "brief-en.pdf")
+    assert "INTERNAL" in pdf_text(internal / "brief-en.pdf")
+    # a later package run replaces the State's folder; the brief, outside it, stays
+    again = run_cli("package", "KEN", "--lang", "en", "--doc", "instrument",
+                    "--out", str(tmp_path), "--date", DATE)
+    assert again.exit_code == 0, again.output
+    assert (internal / "brief-en.pdf").is_file()
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -24,17 +24,23 @@ from ccmkit.vocab import (
     STATUS_SELECTORS,
 )
 
-LANGS = tuple(language_registry())
+LANGS: tuple[str, ...] = tuple(language_registry())
 
 
 class CcmkitGroup(click.Group):
-    """Turns CcmkitError into a one-line error and a non-zero exit, without a traceback."""
+    """Turns CcmkitError into a one-line error and its exit code, without a traceback.
+
+    Exit codes: 1 some States of a batch failed, 2 usage or other bad input, 3 data,
+    4 State not found, 5 not eligible, 6 template, 7 output. Anything else is a bug and
+    keeps its traceback.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except CcmkitError as exc:
-            raise click.ClickException(str(exc)) from None
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
 
 
 def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -72,8 +78,8 @@ def status_options(func: Callable) -> Callable:
     )(func)
 
 
-def _registry(status_file: Path | None, status_as_of: str | None):
-    from ccmkit.data.states import load_registry
+def _registry(status_file: Path | None, status_as_of: str | None) -> Any:
+    from ccmkit.api import load_registry
 
     ctx = click.get_current_context(silent=True)
     data_dir = ctx.meta.get("ccmkit.data_dir") if ctx else None
@@ -98,6 +104,8 @@ def document_options(func: Callable) -> Callable:
                      help="Document(s) [default: all]."),
         click.option("--deposit-date", callback=_iso_date, metavar="YYYY-MM-DD",
                      help="Planned date of deposit: the notes then give calendar dates."),
+        click.option("--historical", is_flag=True,
+                     help="Accept a past deposit date (a worked example of a past deposit)."),
         click.option("--instrument", type=click.Choice(SIGNATORY_ROUTES),
                      help="For a signatory: the form of consent (default ratification)."),
         click.option("--provisional-application/--no-provisional-application", default=None,
@@ -138,7 +146,7 @@ def default_generation_date() -> date:
     return date.today()
 
 
-def make_options(params: dict[str, Any]):
+def make_options(params: dict[str, Any]) -> Any:
     from ccmkit.documents.subject import Options
 
     return Options(
@@ -152,6 +160,7 @@ def make_options(params: dict[str, Any]):
         issuer=params["issuer"],
         generated=params["generated"] or default_generation_date(),
         template_dir=params["template_dir"],
+        historical=params["historical"],
     )
 
 
@@ -161,37 +170,26 @@ def make_options(params: dict[str, Any]):
 @click.option("--profile", type=click.Path(dir_okay=False, path_type=Path),
               help="YAML profile merged over the shipped State data.")
 @click.option("--brief", "with_brief", is_flag=True,
-              help="Also write the INTERNAL brief in OUT/<ISO3>/internal/ (not for the State).")
+              help="Also write the INTERNAL brief in OUT/internal/<ISO3>/ (not for the State).")
+@click.option("--force", is_flag=True,
+              help="Replace the State's folder even if a file in it was edited or added.")
 @status_options
-def package(state: str, profile: Path | None, status_file: Path | None,
+def package(state: str, profile: Path | None, force: bool, status_file: Path | None,
             status_as_of: str | None, with_brief: bool = False, **params: Any) -> None:
     """Generate the package for one STATE (ISO code or name)."""
-    from ccmkit.data.profile import Profile, check_profile_state, load_profile
-    from ccmkit.documents.subject import Subject
-    from ccmkit.package import build_package, resolve_languages
+    from ccmkit.api import build_package, prepare_subject
 
     registry = _registry(status_file, status_as_of)
-    found = registry.find(state)
-    loaded = load_profile(profile) if profile else Profile()
-    check_profile_state(loaded, found)
-    found = loaded.apply(found)
-    if found.status == "state_party":
-        raise CcmkitError(
-            f"{found.un_name} ({found.iso3}) is already a State Party "
-            f"(status as of {registry.status.as_of}); a package is for States outside the "
-            "Convention — check the State or pass an updated --status-file"
-        )
-    subject = Subject(found, registry, loaded, make_options(params))
-    languages = resolve_languages(params["langs"], found.languages)
-    manifest = build_package(
-        subject, params["out"], languages, params["formats"] or FORMATS,
-        params["docs"] or DOC_KINDS,
-    )
-    where = params["out"] / found.iso3
-    click.echo(f"{found.un_name}: {len(manifest['documents'])} files in {where}")
+    subject = prepare_subject(registry, state, profile, make_options(params))
+    manifest = build_package(subject, params["out"], params["langs"], params["formats"],
+                             params["docs"], force=force)
+    where = params["out"] / subject.state.iso3
+    click.echo(f"{subject.state.un_name}: {len(manifest['documents'])} files in {where}")
     if with_brief:
+        from ccmkit.package import resolve_languages
         from ccmkit.workbench.brief import write_briefs
 
+        languages = resolve_languages(params["langs"], subject.state.languages)
         written = write_briefs(subject, params["out"], languages, params["formats"] or FORMATS)
         click.echo(f"INTERNAL brief (not for the State): {written[0].parent}")
 
@@ -200,19 +198,22 @@ def package(state: str, profile: Path | None, status_file: Path | None,
 @click.argument("state")
 @click.option("--deposit-date", callback=_iso_date, required=True, metavar="YYYY-MM-DD")
 @click.option("--profile", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--historical", is_flag=True, help="Accept a past deposit date (a worked example).")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
               show_default=True)
 @status_options
-def timeline(state: str, deposit_date: date, profile: Path | None, fmt: str,
+def timeline(state: str, deposit_date: date, profile: Path | None, historical: bool, fmt: str,
              status_file: Path | None, status_as_of: str | None) -> None:
     """Entry into force and deadlines for STATE if it deposits on --deposit-date."""
-    from ccmkit.data.profile import Profile, load_profile
+    from ccmkit.api import check_deposit, prepare_subject
+    from ccmkit.documents.subject import Options
     from ccmkit.report import show_timeline
 
     registry = _registry(status_file, status_as_of)
-    loaded = load_profile(profile) if profile else Profile()
-    found = loaded.apply(registry.find(state))
-    click.echo(show_timeline(found, deposit_date, fmt), nl=False)
+    subject = prepare_subject(registry, state, profile, Options(historical=historical),
+                              outside_only=False)
+    check_deposit(subject, deposit_date)
+    click.echo(show_timeline(subject.state, deposit_date, fmt), nl=False)
 
 
 @cli.command()
@@ -250,14 +251,17 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
 
     from ccmkit import batch as batching
 
+    workers = jobs or os.cpu_count() or 1
+    if workers > 1 and not dry_run:
+        batching.start_workers()  # the workers' imports overlap with the planning below
     registry = _registry(status_file, status_as_of)
     if from_csv:
         selection = batching.read_state_csv(from_csv)
     elif codes:
-        selection = [(c.strip(), {}) for c in codes.split(",") if c.strip()]
+        selection = batching.split_states(codes)
     else:
         chosen = registry.select(statuses or ("outside",), region, subregion, group)
-        selection = [(s.iso3, {}) for s in chosen if s.status != "state_party"]
+        selection = [(s.iso3, {}, "") for s in chosen if s.status != "state_party"]
     if not selection:
         raise CcmkitError("no State matches the selection; check --status/--region/--subregion")
     planned = batching.plan(
@@ -269,35 +273,35 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
     out: Path = params["out"]
     if dry_run:
         for job in planned:
+            if job.error:
+                click.echo(f"{job.code}  (fails: {job.error})")
+                continue
             state = "up to date" if not force and batching.up_to_date(job, out) else "generate"
             click.echo(f"{job.code}  {job.name}  [{' '.join(job.languages)}]  "
                        f"{','.join(job.kinds)}  {','.join(job.formats)}  -> {out / job.code}  "
                        f"({state})")
         click.echo(f"{len(planned)} States; nothing written (dry run)")
         return
-    settings = batching.Settings(out, status_file, status_as_of, force, zipped)
-    workers = jobs or os.cpu_count() or 1
+    ctx = click.get_current_context()
+    settings = batching.Settings(out, status_file, status_as_of, force, zipped,
+                                 ctx.meta.get("ccmkit.data_dir"))
     results = []
-    stream = batching.run(planned, settings, workers)
-    if quiet:
-        results = list(stream)
-    else:
-        failed = 0
+    with batching.Runner(settings, workers) as runner:
+        stream = runner.run(planned)
+        if quiet:
+            results = list(stream)
+        else:
+            failed = 0
 
-        def show(result: Any) -> str:
-            return f"{result.code}, {failed} failed" if result else ""
+            def show(result: Any) -> str:
+                return f"{result.code}, {failed} failed" if result else ""
 
-        with click.progressbar(stream, length=len(planned), label="States",
-                               item_show_func=show, show_pos=True) as bar:
-            for result in bar:
-                results.append(result)
-                failed += not result.ok
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        batching.write_index(out, results, zipped)
-        batching.write_overview(out, results, registry, overview_lang, make_options(params))
-    except OSError as exc:
-        raise CcmkitError(f"cannot write the index to {out}: {exc}") from None
+            with click.progressbar(stream, length=len(planned), label="States",
+                                   item_show_func=show, show_pos=True) as bar:
+                for result in bar:
+                    results.append(result)
+                    failed += not result.ok
+        runner.finish(results, overview_lang, make_options(params))
     failures = [r for r in results if not r.ok]
     done = sum(r.ok and not r.skipped for r in results)
     skipped = sum(r.skipped for r in results)
@@ -312,21 +316,14 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
         raise SystemExit(1)
 
 
-from ccmkit.cli.data import facts, states  # noqa: E402  (commands register on `cli`)
+# The command groups live in their own modules; they use the helpers above.
+from ccmkit.cli.data import facts, states  # noqa: E402
 from ccmkit.cli.log import log  # noqa: E402
 from ccmkit.cli.web import serve, users  # noqa: E402
-
-cli.add_command(states)
-cli.add_command(facts)
-cli.add_command(log)
-cli.add_command(serve), cli.add_command(users)
-
 from ccmkit.cli.workbench import barrier_map, brief, messaging, targets  # noqa: E402
 
-cli.add_command(targets)
-cli.add_command(brief)
-cli.add_command(barrier_map)
-cli.add_command(messaging)
+for command in (states, facts, log, serve, users, targets, brief, barrier_map, messaging):
+    cli.add_command(command)
 
 
 def main() -> None:

@@ -106,7 +106,7 @@ def targets(top: int, weights_file: Path | None, show_weights: bool,
 def brief(state: str, profile: Path | None, formats: tuple[str, ...], langs: tuple[str, ...],
           generated: date | None, out: Path, status_file: Path | None,
           status_as_of: str | None) -> None:
-    """INTERNAL: the brief on STATE for the person meeting its mission (OUT/<ISO3>/internal/)."""
+    """INTERNAL: the brief on STATE for the person meeting its mission (OUT/internal/<ISO3>/)."""
     from ccmkit.data.profile import Profile, check_profile_state, load_profile
     from ccmkit.documents.subject import Options, Subject
     from ccmkit.workbench.brief import write_briefs

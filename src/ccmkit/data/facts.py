@@ -293,7 +293,7 @@ def convert_import_rows(path: Path, states: Iterable[str],
 
 def write_fact_files(folder: Path, sources: Mapping[str, Source], rows: list[dict]) -> None:
     """Write ``facts.csv`` and ``sources.yaml`` into `folder`, each atomically."""
-    from ccmkit.fsutil import atomic_write
+    from ccmkit.output import replace_file
 
     folder.mkdir(parents=True, exist_ok=True)
     out = io.StringIO()
@@ -305,9 +305,9 @@ def write_fact_files(folder: Path, sources: Mapping[str, Source], rows: list[dic
               for k, v in src.model_dump(exclude_none=True).items()}
         for key, src in sorted(sources.items())
     }
-    atomic_write(folder / SOURCES_FILE,
+    replace_file(folder / SOURCES_FILE,
                  yaml.safe_dump(registry, allow_unicode=True, sort_keys=True, width=100))
-    atomic_write(folder / FACTS_FILE, out.getvalue())
+    replace_file(folder / FACTS_FILE, out.getvalue())
 
 
 def existing_rows(folder: Path) -> tuple[dict[str, Source], list[dict]]:

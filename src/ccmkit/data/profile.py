@@ -16,7 +16,7 @@ import yaml
 from pydantic import BeforeValidator, ValidationError, field_validator
 
 from ccmkit.data.facts import Observation, check_fact_name, parse_value
-from ccmkit.data.schema import Source, Strict, Text, parse_partial_date
+from ccmkit.data.schema import Source, Strict, Text, parse_partial_date, read_yaml
 from ccmkit.errors import CcmkitError, DataError
 from ccmkit.vocab import BARRIERS, ROUTES, SIGNATORY_TITLES, Barrier, Route, SignatoryTitle
 
@@ -132,29 +132,7 @@ _Loader.yaml_implicit_resolvers = {
 
 def read_profile(path: Path) -> Any:
     """Parse a profile YAML file (not yet validated); syntax errors name the file and line."""
-    where = str(path)
-    try:
-        if path.is_file() and path.stat().st_size > MAX_PROFILE_BYTES:
-            raise DataError(f"{where}: larger than {MAX_PROFILE_BYTES // 1000} kB; a profile "
-                            "is a short YAML file")
-        text = path.read_text(encoding="utf-8")
-        if any(isinstance(e, yaml.AliasEvent) for e in yaml.parse(text, Loader=_Loader)):
-            raise DataError(f"{where}: YAML aliases are not allowed in a profile; "
-                            "write the values out")
-        raw = yaml.load(text, Loader=_Loader)
-    except FileNotFoundError:
-        raise DataError(f"profile {where} not found: give an existing YAML file") from None
-    except IsADirectoryError:
-        raise DataError(f"profile {where} is a folder: give a YAML file") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f", line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise DataError(f"{where}{line}: {problem}; fix the YAML syntax") from None
-    except UnicodeDecodeError:
-        raise DataError(f"{where}: not UTF-8 text; save the profile as UTF-8") from None
-    except OSError as exc:
-        raise DataError(f"{where}: cannot read ({exc.strerror})") from None
+    raw = read_yaml(path, loader=_Loader, max_bytes=MAX_PROFILE_BYTES, what="profile")
     return {} if raw is None else raw
 
 

@@ -237,31 +237,39 @@ __all__ = [
 MAX_YAML_BYTES = 5_000_000
 
 
-def read_yaml(path: Path, trusted: bool = False) -> Any:
-    """Parse a YAML data file with libyaml's safe loader.
+def read_yaml(path: Path, trusted: bool = False, loader: Any = None,
+              max_bytes: int = MAX_YAML_BYTES, what: str = "file") -> Any:
+    """Parse a YAML data file with a safe loader (libyaml's when there is one).
 
-    An untrusted file (the user's) is bounded before parsing: at most MAX_YAML_BYTES, and no
-    anchors or aliases (a few lines of aliases can expand to gigabytes)."""
+    An untrusted file (the user's) is bounded before parsing: at most `max_bytes`, and no
+    anchors or aliases (a few lines of aliases can expand to gigabytes). Every failure is one
+    :class:`DataError` line naming the file (and the line, for a syntax error)."""
     import yaml
 
     from ccmkit.errors import DataError
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = loader or getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    assert loader is not None
     try:
-        if not trusted and path.stat().st_size > MAX_YAML_BYTES:
-            raise DataError(f"{path}: larger than {MAX_YAML_BYTES // 1_000_000} MB")
+        if not trusted and path.is_file() and path.stat().st_size > max_bytes:
+            raise DataError(f"{path}: larger than {max_bytes // 1000} kB; a {what} is a short "
+                            "YAML file")
         text = path.read_text(encoding="utf-8")
         if not trusted and any(isinstance(e, yaml.AliasEvent) or getattr(e, "anchor", None)
                                for e in yaml.parse(text, Loader=loader)):
-            raise DataError(f"{path}: YAML anchors and aliases are not allowed; "
+            raise DataError(f"{path}: YAML anchors and aliases are not allowed in a {what}; "
                             "write the values out")
         return yaml.load(text, Loader=loader)
+    except FileNotFoundError:
+        raise DataError(f"{what} {path} not found: give an existing YAML file") from None
+    except IsADirectoryError:
+        raise DataError(f"{what} {path} is a folder: give a YAML file") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f", line {mark.line + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise DataError(f"{path}{line}: {problem}; fix the YAML syntax") from None
     except UnicodeDecodeError:
-        raise DataError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+        raise DataError(f"{path}: not UTF-8 text; save the {what} as UTF-8") from None
     except OSError as exc:
         raise DataError(f"{path}: cannot read ({exc.strerror})") from None

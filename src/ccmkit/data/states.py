@@ -80,6 +80,7 @@ class Registry:
     groupings: dict[str, GroupingRecord]
     factbook: FactBook
     index: dict[str, str] = field(default_factory=dict, repr=False)  # look-up key -> ISO3
+    data_dir: Path | None = None  # the user's data folder laid over the shipped data
 
     def by_iso3(self, iso3: str) -> State:
         for state in self.states:
@@ -251,7 +252,7 @@ def load_registry(status_file: Path | None = None, status_as_of: str | None = No
         for r in records
     )
     return Registry(states=states, status=table, groupings=groupings, factbook=book,
-                    index=_index(states))
+                    index=_index(states), data_dir=user)
 
 
 def today() -> date:

@@ -46,6 +46,7 @@ class Options:
     issuer: str | None = None
     generated: date = field(default_factory=date.today)
     template_dir: Path | None = None
+    historical: bool = False  # accept a past deposit date (a worked example)
 
 
 @dataclass(frozen=True)

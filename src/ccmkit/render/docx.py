@@ -2,6 +2,7 @@
 
 docxtpl fills the base template's header and footer placeholders; python-docx then writes
 the body by walking the HTML tree: one Word paragraph per block element, in a named style.
+A user's base.docx is checked before it is unpacked (``check_base_docx``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from ccmkit.errors import CcmkitError
+from ccmkit.errors import TemplateError
 from ccmkit.resources import templates_dir
 
 TAG_STYLES = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3",
@@ -40,6 +41,37 @@ CLASS_STYLES = {
     "item": "Lettered Paragraph",
 }
 CONTAINERS = {"body", "div", "section", "article", "header", "footer", "main"}
+INLINE = {"strong", "b", "em", "i", "span", "a", "br"}
+# what this writer renders faithfully (the pipeline refuses anything else in every template)
+ELEMENTS = frozenset({*TAG_STYLES, *CONTAINERS, *INLINE, "aside", "ol", "ul", "li", "table",
+                      "thead", "tbody", "tr", "th", "td"})
+CLASSES = frozenset({*CLASS_STYLES, "blank", "note", "email",
+                     # Word-native numbering (fields, lists) and page breaks
+                     "seq", "ref", "num", "subsection", "clause", "new-page",
+                     # tables styled only in the PDF (Table Grid in Word)
+                     "dates", "checklist"})
+# blocks whose content this writer writes as runs: only inline elements inside (and notes)
+TEXT_BLOCKS = frozenset({*TAG_STYLES, "li", "th", "td"})
+# blocks whose own loose text this writer does not write (it must sit in a p, li, td, ...)
+NO_LOOSE_TEXT = frozenset({*CONTAINERS, "ol", "ul", "table", "thead", "tbody", "tr"})
+MAX_BASE_BYTES = 10 << 20  # base.docx on disk
+MAX_BASE_UNPACKED = 64 << 20  # all its parts, uncompressed
+MAX_BASE_PARTS = 500
+MAX_RATIO = 200  # uncompressed / compressed, per part
+ALLOWED_TYPES = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.",
+    "application/vnd.openxmlformats-officedocument.theme+xml",
+    "application/vnd.openxmlformats-officedocument.drawingml.",
+    "application/vnd.openxmlformats-officedocument.extended-properties+xml",
+    "application/vnd.openxmlformats-officedocument.custom-properties+xml",
+    "application/vnd.openxmlformats-officedocument.customXmlProperties+xml",
+    "application/vnd.openxmlformats-officedocument.obfuscatedFont",
+    "application/vnd.openxmlformats-package.",
+    "application/vnd.ms-word.stylesWithEffects+xml",
+    "application/xml", "image/png", "image/jpeg", "image/gif", "image/x-emf", "image/x-wmf",
+)
+MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 AUTHOR, INITIALS = "ccmkit", "CCM"
 _WHITESPACE = re.compile(r"[ \t\r\n\f]+")
 
@@ -60,7 +92,10 @@ class DocxMeta:
 def write_docx(root: etree._Element, meta: DocxMeta) -> bytes:
     """Render the HTML tree to DOCX bytes (reproducible for the same input and date)."""
     before, middle, after = _split_page_label(meta.page_label)
-    template = DocxTemplate(str(meta.base or templates_dir() / "base.docx"))
+    base = meta.base or templates_dir() / "base.docx"
+    if meta.base is not None:
+        check_base_docx(meta.base)
+    template = DocxTemplate(str(base))
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
     try:
         template.render(
@@ -70,7 +105,7 @@ def write_docx(root: etree._Element, meta: DocxMeta) -> bytes:
             autoescape=True,
         )
     except Exception as exc:  # docxtpl raises many kinds on a broken base template
-        raise CcmkitError(f"base Word template: cannot fill header/footer ({exc})") from None
+        raise TemplateError(f"base Word template: cannot fill header/footer ({exc})") from None
     doc: Document = template.docx
     body = doc.element.body
     for child in list(body):
@@ -83,6 +118,55 @@ def write_docx(root: etree._Element, meta: DocxMeta) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return _fixed_zip(buffer.getvalue(), meta.generated)
+
+
+def check_base_docx(path: Path) -> None:
+    """Refuse a base.docx that is too big, a ZIP bomb, macro-enabled or links outside itself."""
+    name = path.name
+
+    def bad(why: str) -> TemplateError:
+        return TemplateError(f"{path}: {why}; use a plain .docx saved from Word or LibreOffice")
+
+    if path.stat().st_size > MAX_BASE_BYTES:
+        raise bad("larger than 10 MiB")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+            if len(parts) > MAX_BASE_PARTS:
+                raise bad(f"more than {MAX_BASE_PARTS} parts")
+            if sum(p.file_size for p in parts) > MAX_BASE_UNPACKED:
+                raise bad("more than 64 MiB once unpacked")
+            for part in parts:
+                if part.filename.startswith(("/", "\\")) or ".." in part.filename.split("/"):
+                    raise bad(f"part name {part.filename[:60]!r} leads outside the package")
+                if part.file_size > 1 << 20 and part.file_size > MAX_RATIO * max(
+                        part.compress_size, 1):
+                    raise bad(f"part {part.filename[:60]!r} is compressed suspiciously well")
+            names = {p.filename for p in parts}
+            if "[Content_Types].xml" not in names:
+                raise bad("no [Content_Types].xml (not a Word document)")
+            types = _xml(archive.read("[Content_Types].xml"))
+            found = [t.get("ContentType", "") for t in types]
+            if MAIN_TYPE not in found:
+                raise bad("not a Word document (.docx); macro-enabled files and templates are "
+                          "refused")
+            for kind in found:
+                if not kind.startswith(ALLOWED_TYPES):
+                    raise bad(f"content type {kind[:80]!r} is not allowed (macros, embedded "
+                              "objects and ActiveX are refused)")
+            for rels in (n for n in names if n.endswith(".rels")):
+                for rel in _xml(archive.read(rels)):
+                    if rel.get("TargetMode") == "External" and rel.get("Type") != HYPERLINK:
+                        raise bad(f"{rels} links to an outside resource "
+                                  f"({rel.get('Target', '')[:60]!r})")
+    except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, OSError) as exc:
+        raise TemplateError(f"{name}: not a readable .docx ({type(exc).__name__}); save it "
+                            "again from Word or LibreOffice") from None
+
+
+def _xml(data: bytes) -> etree._Element:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    return etree.fromstring(data, parser)
 
 
 def _split_page_label(label: str) -> tuple[str, str, str]:
@@ -127,7 +211,7 @@ class _BodyWriter:
         try:
             return self.style_ids[name]
         except KeyError:
-            raise CcmkitError(f"base Word template has no style {name!r}; restore it in "
+            raise TemplateError(f"base Word template has no style {name!r}; restore it in "
                               "base.docx (see README, 'House style')") from None
 
     def style_for(self, node: etree._Element) -> str:

@@ -1,8 +1,8 @@
 """Template → semantic HTML, the single source both writers consume.
 
-Vocabulary (see README): h1–h3, p (classes subtitle, center, signature, meta, recital,
-question, clause-heading), ol/ul/li, table/tr/th/td, strong/em, br, span.blank (text the user
-must complete), aside.note (drafting note: a Word comment in DOCX, omitted in PDF).
+The vocabulary (see README and ``ccmkit.vocab``) is checked in ``render.pipeline``. Templates
+are untrusted: they render in a bounded sandbox and are read only from inside the template
+folders (a symlink that leads out of them is refused).
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from jinja2 import (
-    ChoiceLoader,
+    BaseLoader,
     Environment,
-    FileSystemLoader,
     StrictUndefined,
     Template,
     TemplateError,
@@ -25,16 +24,20 @@ from jinja2 import (
     UndefinedError,
     pass_context,
 )
+from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from lxml import etree
 from lxml import html as lxml_html
 from markupsafe import Markup
 
-from ccmkit.errors import CcmkitError
+from ccmkit.errors import TemplateError as BadTemplate
 from ccmkit.i18n import translations
 from ccmkit.languages import Language, get_language
-from ccmkit.resources import templates_dir
+from ccmkit.resources import confined, templates_dir
+
+MAX_TEMPLATE_BYTES = 1 << 20  # one template file
+MAX_REPEAT = 100_000  # longest string or list a template may build with * or **
 
 
 def blank(label: str) -> Markup:
@@ -70,6 +73,55 @@ def _compiled(env: Environment, source: str) -> Template:
     return cache[source]
 
 
+class ConfinedLoader(BaseLoader):
+    """Loads templates only from regular files inside the given folders (first match wins)."""
+
+    def __init__(self, folders: tuple[Path, ...]) -> None:
+        self.folders = folders
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Any]:
+        relpath = "/".join(split_template_path(template))  # refuses '..'
+        for folder in self.folders:
+            if not (folder / relpath).exists() and not (folder / relpath).is_symlink():
+                continue
+            path = confined(folder, relpath)
+            if path is None:
+                raise BadTemplate(f"template {template} in {folder} is a link or special file "
+                                  "leading outside the template folder; copy the file in")
+            if path.stat().st_size > MAX_TEMPLATE_BYTES:
+                raise BadTemplate(f"template {template} is larger than 1 MiB; split it")
+            source = path.read_text(encoding="utf-8")
+            mtime = path.stat().st_mtime
+            return source, str(path), lambda p=path, m=mtime: p.stat().st_mtime == m
+        raise TemplateNotFound(template)
+
+
+class TooLarge(SecurityError):
+    """A template tried to build a value beyond the sandbox's bounds."""
+
+
+class BoundedSandbox(SandboxedEnvironment):
+    """The sandbox, plus: no template can build a huge string or number with * or **."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**":
+            if isinstance(right, int) and abs(right) > 64:
+                raise TooLarge("an exponent above 64")
+            return left**right
+        for seq, times in ((left, right), (right, left)):
+            if isinstance(seq, str | list | tuple) and isinstance(times, int) and (
+                    len(seq) * times > MAX_REPEAT):
+                raise TooLarge(f"a repetition longer than {MAX_REPEAT} items")
+        return left * right
+
+
+def template_folders(template_dir: Path | None) -> tuple[Path, ...]:
+    """The template search path: the user's folder first, then the shipped one."""
+    return (*((template_dir,) if template_dir else ()), templates_dir())
+
+
 @lru_cache(maxsize=32)
 def make_environment(lang: str, template_dir: Path | None = None) -> SandboxedEnvironment:
     """A sandboxed, strict, autoescaping Jinja2 environment for one language.
@@ -78,9 +130,8 @@ def make_environment(lang: str, template_dir: Path | None = None) -> SandboxedEn
     sandbox; a missing variable is an error, values are HTML-escaped.
     """
     language = get_language(lang)
-    dirs = [FileSystemLoader(str(template_dir))] if template_dir else []
-    env = SandboxedEnvironment(
-        loader=ChoiceLoader([*dirs, FileSystemLoader(str(templates_dir()))]),
+    env = BoundedSandbox(
+        loader=ConfinedLoader(template_folders(template_dir)),
         undefined=StrictUndefined,
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
@@ -108,15 +159,20 @@ def render_html(env: SandboxedEnvironment, name: str, context: dict[str, Any]) -
     try:
         return env.get_template(name).render(**context)
     except TemplateNotFound as exc:
-        raise CcmkitError(f"template {exc.name} not found in the template folders") from None
+        raise BadTemplate(f"template {exc.name} not found in the template folders") from None
     except TemplateSyntaxError as exc:
-        raise CcmkitError(
+        raise BadTemplate(
             f"{exc.filename or name}, line {exc.lineno}: template syntax error: {exc.message}"
         ) from None
+    except UnicodeDecodeError:
+        raise BadTemplate(f"{name}: a template is not UTF-8 text; save it as UTF-8") from None
     except (UndefinedError, SecurityError) as exc:
-        raise CcmkitError(f"{name}{_template_line(exc)}: {_describe(exc)}") from None
+        raise BadTemplate(f"{name}{_template_line(exc)}: {_describe(exc)}") from None
     except TemplateError as exc:
-        raise CcmkitError(f"{name}: {_describe(exc)}") from None
+        raise BadTemplate(f"{name}: {_describe(exc)}") from None
+    except RecursionError:
+        raise BadTemplate(f"{name}: template recursion too deep (a macro calling itself?)"
+                          ) from None
 
 
 def _template_line(exc: BaseException) -> str:
@@ -134,13 +190,19 @@ def _template_line(exc: BaseException) -> str:
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, UndefinedError):
         return f"undefined template variable: {exc.message}"
+    if isinstance(exc, TooLarge):
+        return f"template tried to build {exc}; this is not allowed"
     if isinstance(exc, SecurityError):
         return f"template tried to reach Python internals ({exc}); this is not allowed"
     return f"template error: {exc}"
 
 
 def to_tree(markup: str, language: Language) -> etree._Element:
-    """Parse rendered HTML and apply the language's typography to every text node."""
+    """Parse rendered HTML and apply the language's typography to every text node.
+
+    The caller bounds the markup's size (``pipeline.MAX_HTML_CHARS``) well below libxml2's
+    text-node limit, so no text is ever truncated by the parser.
+    """
     root = lxml_html.document_fromstring(markup)
     for node in root.iter():
         if node.tag in ("style", "script") or not isinstance(node.tag, str):

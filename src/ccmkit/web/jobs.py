@@ -12,7 +12,6 @@ and vocabulary keys only; nothing typed in a form reaches a path.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import re
 import secrets
@@ -34,7 +33,7 @@ from ccmkit import batch as batching
 from ccmkit.data.states import Registry
 from ccmkit.documents.subject import Options
 from ccmkit.errors import CcmkitError
-from ccmkit.fsutil import atomic_write
+from ccmkit.output import replace_file
 
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 STATUS_FILE = "status.json"
@@ -87,10 +86,10 @@ def _noop() -> None:
 def finish_workshop(out: Path, results: Sequence[batching.Result], lang: str, options: Options,
                     zip_name: str) -> str:
     """In a worker: the index, the overview and one ZIP with every State's files."""
-    from ccmkit.data.states import load_registry
-
     batching.write_index(out, results, True)
-    batching.write_overview(out, results, load_registry(), lang, options)
+    rendered = batching.render_overview(results, batching.Settings(out), lang, options)
+    for fmt, data in rendered.items():
+        replace_file(out / f"overview.{fmt}", data)
     target = out / zip_name
     partial = out / (zip_name + ".partial")
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -107,43 +106,43 @@ def finish_workshop(out: Path, results: Sequence[batching.Result], lang: str, op
     return zip_name
 
 
-BRIEF_DIR = "internal"  # beside the State's folder in a job, never inside it (nor its ZIP)
-
-
 def render_brief(job: batching.Job, settings: batching.Settings, log_url: str | None
                  ) -> list[str]:
     """In a worker: the State's internal brief in the package's languages and formats.
 
-    Written to ``internal/<ISO3>-brief-<lang>.<fmt>``, outside ``<ISO3>/`` (the package and
-    its ZIP). The outreach history comes from the server's own log (``log_url``).
+    Written where the library puts it, ``internal/<ISO3>/brief-<lang>.<fmt>``: outside
+    ``<ISO3>/`` (the package and its ZIP). The outreach history comes from the server's own
+    log (``log_url``).
     """
+    from ccmkit.api import prepare_subject
     from ccmkit.log.db import DB_ENV
     from ccmkit.workbench.brief import brief_files
     from ccmkit.workbench.render import write_all
 
     if job.error:
         raise CcmkitError(job.error)
+    registry = batching._registry(settings.status_file, settings.status_as_of, settings.data_dir)
+    subject = prepare_subject(registry, job.code, job.profile or None, job.options,
+                              profile_where=job.profile_where or job.code)
     before = os.environ.get(DB_ENV)
     if log_url:
         os.environ[DB_ENV] = log_url
     try:
-        rendered = brief_files(batching.job_subject(job, settings), Path(), job.languages,
-                               job.formats)
+        rendered = brief_files(subject, Path(), job.languages, job.formats)
     finally:
         if before is None:
             os.environ.pop(DB_ENV, None)
         else:
             os.environ[DB_ENV] = before
-    files = {f"{BRIEF_DIR}/{job.code}-{path.name}": data for path, data in rendered.items()}
-    write_all({settings.out / relpath: data for relpath, data in files.items()})
-    return sorted(files)
+    write_all({settings.out / path: data for path, data in rendered.items()})
+    return sorted(path.as_posix() for path in rendered)
 
 
 def render_workbench(order: InternalOrder, out: Path) -> list[str]:
     """In a worker: the engagement list, or the barrier map (and the messaging lines), in
     ``internal/<name>-<lang>.<fmt>``; the relative paths."""
     from ccmkit.workbench import barrier_map, export, messaging
-    from ccmkit.workbench.render import scope_name, write_all
+    from ccmkit.workbench.render import INTERNAL_DIR, scope_name, write_all
     from ccmkit.workbench.targets import rank
 
     registry = batching._registry(None, None)
@@ -165,7 +164,7 @@ def render_workbench(order: InternalOrder, out: Path) -> list[str]:
                                                      scope)
         if order.messaging:
             rendered["messaging"] = messaging.render(registry, lang, formats, day)
-    files = {f"{BRIEF_DIR}/{name}{order.stem_suffix if name != 'messaging' else ''}"
+    files = {f"{INTERNAL_DIR}/{name}{order.stem_suffix if name != 'messaging' else ''}"
              f"-{lang}.{fmt}": data
              for name, by_format in rendered.items() for fmt, data in by_format.items()}
     write_all({out / relpath: data for relpath, data in files.items()})
@@ -189,8 +188,8 @@ class JobRunner:
                 if self._pool is not None:
                     self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = ProcessPoolExecutor(
-                    max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=batching._warm_worker)
+                    max_workers=self.workers, mp_context=batching.worker_context(),
+                    initializer=batching.warm_worker)
             return self._pool
 
     def warm(self) -> None:
@@ -284,7 +283,7 @@ class JobRunner:
         if order.profile:
             profiles = folder / "profiles"
             for code in order.codes:
-                atomic_write(profiles / f"{code}.yaml", yaml.safe_dump(order.profile))
+                replace_file(profiles / f"{code}.yaml", yaml.safe_dump(order.profile))
         planned = batching.plan(
             registry, [(code, {}) for code in order.codes], languages=order.languages,
             also=order.also, kinds=order.kinds, formats=order.formats, options=order.options,
@@ -376,7 +375,7 @@ class JobRunner:
             status["brief"].update(state="failed", error=_message(exc))
 
     def _write(self, job_id: str, status: dict[str, Any]) -> None:
-        atomic_write(self.root / job_id / STATUS_FILE, json.dumps(status, ensure_ascii=False))
+        replace_file(self.root / job_id / STATUS_FILE, json.dumps(status, ensure_ascii=False))
 
     def _clean_old(self) -> None:
         """Remove finished jobs older than a day."""

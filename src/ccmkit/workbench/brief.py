@@ -126,8 +126,9 @@ def render(subject: Subject, lang: str, formats: Sequence[str],
 def brief_files(subject: Subject, out: Path, languages: Sequence[str],
                 formats: Sequence[str]) -> dict[Path, bytes]:
     """Every brief file, rendered in memory, keyed by its path:
-    ``OUT/<ISO3>/internal/brief-<lang>.<fmt>`` (beside the package, outside its files)."""
-    folder = out / subject.state.iso3 / INTERNAL_DIR
+    ``OUT/internal/<ISO3>/brief-<lang>.<fmt>`` (with the other internal files, outside the
+    State's package folder, which holds only what goes to the State)."""
+    folder = out / INTERNAL_DIR / subject.state.iso3
     ranking = rank(subject.registry, subject.registry.select(("outside",)))
     files = {}
     for lang in languages:
@@ -138,7 +139,7 @@ def brief_files(subject: Subject, out: Path, languages: Sequence[str],
 
 def write_briefs(subject: Subject, out: Path, languages: Sequence[str],
                  formats: Sequence[str]) -> list[Path]:
-    """Render every brief, then write them in ``OUT/<ISO3>/internal/``; return the paths."""
+    """Render every brief, then write them in ``OUT/internal/<ISO3>/``; return the paths."""
     from ccmkit.workbench.render import write_all
 
     return write_all(brief_files(subject, out, languages, formats))

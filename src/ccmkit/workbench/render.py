@@ -14,9 +14,9 @@ from typing import Any
 
 from ccmkit.data.states import Registry
 from ccmkit.documents.subject import format_as_of
-from ccmkit.fsutil import atomic_write
 from ccmkit.i18n import N_, gettext_for
 from ccmkit.languages import get_language
+from ccmkit.output import replace_file
 from ccmkit.workbench.labels import INTERNAL, INTERNAL_NOTICE
 
 INTERNAL_DIR = "internal"
@@ -66,7 +66,8 @@ def render_internal(kind: str, lang: str, context: Mapping[str, Any], formats: S
 def write_all(files: Mapping[Path, bytes | str]) -> list[Path]:
     """Write every file (each atomically), after all of them were rendered; return the paths."""
     for path, data in files.items():
-        atomic_write(path, data)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(path, data)
     return list(files)
 
 

@@ -1,0 +1,132 @@
+"""The public API (re-exported by ``ccmkit``): the CLI, the batch and the web call these.
+
+State + profile + options are assembled in one place, ``prepare_subject``: State look-up,
+the profile's own State check, and eligibility, the same for `package`, `timeline` and
+`batch`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ccmkit.data.profile import Profile, check_profile_state, load_profile, profile_from_mapping
+from ccmkit.data.states import Registry, State
+from ccmkit.documents.subject import Options, Subject
+from ccmkit.errors import CcmkitError, DataError, NotEligible, StateNotFound
+
+
+def load_registry(status_file: Path | None = None, status_as_of: str | None = None,
+                  data_dir: Path | None = None) -> Registry:
+    """The State data: shipped, updated by the user's data folder and status table."""
+    from ccmkit.data.states import load_registry as load
+
+    return load(status_file, status_as_of, data_dir)
+
+
+def find_state(registry: Registry, query: str) -> State:
+    """A State by ISO code or name; StateNotFound (with suggestions) otherwise."""
+    try:
+        return registry.find(query)
+    except StateNotFound:
+        raise
+    except CcmkitError as exc:
+        raise StateNotFound(str(exc)) from None
+
+
+def read_profile(profile: Path | Profile | Mapping[str, Any] | None, where: str = "") -> Profile:
+    """A validated profile from a file, an already-parsed mapping, or a Profile."""
+    try:
+        if profile is None:
+            return Profile()
+        if isinstance(profile, Profile):
+            return profile
+        if isinstance(profile, Path):
+            return load_profile(profile)
+        where = where or "profile"
+        return replace(profile_from_mapping(dict(profile), where), path=Path(where))
+    except DataError:
+        raise
+    except CcmkitError as exc:
+        raise DataError(str(exc)) from None
+
+
+def prepare_subject(
+    registry: Registry,
+    state: str,
+    profile: Path | Profile | Mapping[str, Any] | None = None,
+    options: Options | None = None,
+    *,
+    profile_where: str = "",
+    outside_only: bool = True,
+) -> Subject:
+    """The State (profile merged) with its options, checked: the one front door.
+
+    Raises StateNotFound, DataError (bad profile, or a profile naming another State) and
+    NotEligible (a State Party, when ``outside_only``: packages are for States outside the
+    Convention; `timeline` also computes a State Party's historical dates).
+    """
+    found = find_state(registry, state)
+    loaded = read_profile(profile, profile_where)
+    try:
+        check_profile_state(loaded, found)
+    except CcmkitError as exc:
+        raise DataError(str(exc)) from None
+    merged = loaded.apply(found)
+    subject = Subject(merged, registry, loaded, options or Options())
+    check_deposit(subject)
+    if outside_only and merged.status == "state_party":
+        raise NotEligible(
+            f"{merged.un_name} ({merged.iso3}) is already a State Party (status as of "
+            f"{registry.status.as_of}); ccmkit is for States outside the Convention: check the "
+            "State or pass an updated --status-file")
+    return subject
+
+
+def check_deposit(subject: Subject, deposit: date | None = None) -> None:
+    """Refuse a deposit date before adoption or signature, far ahead, or past without
+    ``historical`` (rule in ccmkit.treaty.check_deposit_date)."""
+    from ccmkit.treaty import check_deposit_date
+
+    deposit = deposit or subject.deposit_date
+    if deposit is None:
+        return
+    problem = check_deposit_date(deposit, date.today(), subject.state.membership.signature_date,
+                                 subject.options.historical)
+    if problem:
+        raise CcmkitError(f"{subject.state.iso3}: {problem}")
+
+
+def render_document(subject: Subject, kind: str, lang: str,
+                    formats: Sequence[str] = ("docx", "pdf")) -> dict[str, bytes]:
+    """One document of a State's package in one language: {format: bytes}."""
+    from ccmkit.package import render_document as render
+
+    return {f.fmt: f.data for f in render(subject, kind, lang, formats)}
+
+
+def build_package(
+    subject: Subject,
+    out: Path,
+    languages: Sequence[str] = ("auto",),
+    formats: Sequence[str] | None = None,
+    kinds: Sequence[str] | None = None,
+    *,
+    force: bool = False,
+    zipped: bool = False,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Render a State's package and replace ``out/<ISO3>`` as a whole; return its manifest.
+
+    ``languages`` may hold ``auto`` (the State's package languages); repeats count once.
+    """
+    from ccmkit.package import build_package as build
+    from ccmkit.package import resolve_languages
+    from ccmkit.vocab import DOC_KINDS, FORMATS
+
+    langs = resolve_languages(languages, subject.state.languages)
+    return build(subject, out, langs, formats or FORMATS, kinds or DOC_KINDS, extra,
+                 force=force, zipped=zipped)
