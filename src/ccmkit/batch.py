@@ -1,7 +1,7 @@
 """Many States: selection, parallel generation, resume, ZIPs, index and overview.
 
 The library yields one result per State; the CLI shows progress. Workers come from a
-forkserver that has already imported WeasyPrint and the renderers (``ccmkit.render.preload``),
+forkserver that has already imported WeasyPrint and the renderers (``ccmkit.preload``),
 so each starts warm; a worker dies with its parent (PR_SET_PDEATHSIG). One State's problem
 (unknown, listed twice with different values, broken profile, edited file, full disk) fails
 that State only.
@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
+import importlib
 import io
 import json
 import multiprocessing
@@ -42,6 +43,8 @@ from ccmkit.output import (
 )
 from ccmkit.package import resolve_languages, unique
 from ccmkit.resources import locales_dir, shipped_data_dir, templates_dir
+
+PRELOAD = "ccmkit.preload"  # imported once by the forkserver: every worker starts warm
 
 CSV_LIST_COLUMNS = ("barriers", "languages")
 CSV_FACT_COLUMNS = ("stockpiles", "contamination", "legal_tradition", "mine_ban_treaty")
@@ -332,13 +335,13 @@ def _manifest_files(out: Path, code: str) -> tuple[str, ...]:
 
 def warm_worker() -> None:
     """In a long-lived worker (the web server's): have the renderers ready."""
-    from ccmkit.render import preload  # noqa: F401  (already imported by the forkserver)
+    importlib.import_module(PRELOAD)  # already imported by the forkserver: a no-op there
 
 
 def _worker_start(batch_pid: int) -> None:
     """In each worker: die with the batch process, and have the renderers ready."""
     _die_with(batch_pid)
-    from ccmkit.render import preload  # noqa: F401  (already imported by the forkserver)
+    importlib.import_module(PRELOAD)  # already imported by the forkserver: a no-op there
 
 
 def _die_with(batch_pid: int) -> None:
@@ -381,7 +384,7 @@ def worker_context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["ccmkit.render.preload"])
+    context.set_forkserver_preload([PRELOAD])
     return context
 
 

@@ -68,10 +68,6 @@ class SearchPath:
     def for_templates(cls, template_dir: Path | None = None) -> SearchPath:
         return cls(_present([template_dir, templates_dir()]))
 
-    @classmethod
-    def for_data(cls, data_dir: Path | None = None) -> SearchPath:
-        return cls(_present([user_data_dir(data_dir), shipped_data_dir()]))
-
     def find(self, relpath: str) -> Path | None:
         """The first existing ``folder/relpath``, or None."""
         for folder in self.folders:

@@ -26,7 +26,8 @@ PRIORITY = ("defence_security", "legal_technical", "regional_alignment", "bandwi
 REGIONAL_SHARE = 0.5  # a grouping where at least this share of members is outside
 _NEIGHBOURS = re.compile(r"neighbo|region|peninsula|dispute|conflict with|until .* resolved",
                          re.IGNORECASE)
-_CAPACITY = re.compile(r"resource|capacity|priorit|logistic|bandwidth", re.IGNORECASE)
+_CAPACITY = re.compile(r"resource|(technical|logistical|limited|lack of|reduced) capacity|"
+                       r"other priorit|logistic|bandwidth", re.IGNORECASE)
 _PROCEDURE = re.compile(r"procedur|parliament|legislat|decree|ratification (process|not)|"
                         r"pledged to ratify|study|studying|consider", re.IGNORECASE)
 _SILENT = re.compile(r"never (commented|stated|explained|made)|no (public )?(position|comment|"

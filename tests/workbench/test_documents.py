@@ -123,6 +123,9 @@ def test_brief_content(internal, registry: Registry) -> None:
     assert "full model law, because" in text  # the package's choices and why
     assert "No log entries." in text and outreach_history("SDN") == []
     assert "Engagement list: rank" in text
+    # the package's documents by their titles for the State's route
+    assert "Model instrument of accession" in text and "Model full powers" in text
+    assert "<bound" not in text and "DocumentKind" not in text
 
 
 def test_brief_for_a_state_party_is_refused(tmp_path: Path) -> None:

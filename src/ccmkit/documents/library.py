@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from ccmkit.errors import CcmkitError
-from ccmkit.resources import templates_dir
+from ccmkit.resources import SearchPath, templates_dir
 from ccmkit.vocab import (
     LEGAL_TRADITIONS,
     STATUSES,
@@ -248,10 +248,9 @@ Model = TypeVar("Model", bound=BaseModel)
 
 
 def library_file(relpath: str, template_dir: Path | None = None) -> Path:
-    """The user's copy of a content file if there is one, else the shipped one."""
-    if template_dir and (template_dir / relpath).is_file():
-        return template_dir / relpath
-    return templates_dir() / relpath
+    """The user's copy of a content file if there is one (confined to the user's folder),
+    else the shipped one."""
+    return SearchPath.for_templates(template_dir).find(relpath) or templates_dir() / relpath
 
 
 def load_yaml(relpath: str, template_dir: Path | None = None) -> Any:

@@ -34,7 +34,7 @@ from markupsafe import Markup
 from ccmkit.errors import TemplateError as BadTemplate
 from ccmkit.i18n import translations
 from ccmkit.languages import Language, get_language
-from ccmkit.resources import confined, templates_dir
+from ccmkit.resources import SearchPath, confined
 
 MAX_TEMPLATE_BYTES = 1 << 20  # one template file
 MAX_REPEAT = 100_000  # longest string or list a template may build with * or **
@@ -119,7 +119,7 @@ class BoundedSandbox(SandboxedEnvironment):
 
 def template_folders(template_dir: Path | None) -> tuple[Path, ...]:
     """The template search path: the user's folder first, then the shipped one."""
-    return (*((template_dir,) if template_dir else ()), templates_dir())
+    return SearchPath.for_templates(template_dir).folders
 
 
 @lru_cache(maxsize=32)

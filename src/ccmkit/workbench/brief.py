@@ -101,7 +101,7 @@ def context(subject: Subject, lang: str, ranking: Ranking | None = None) -> dict
         "barriers": [{"label": _(BARRIER_LABELS[c.value]), "reason": c.reason}
                      for c in barrier_choices],
         "messages": messages(lang, barriers, subject.options.template_dir),
-        "documents": [_(DOCUMENTS[k].title) for k in DOCUMENTS],
+        "documents": [_(DOCUMENTS[k].title(subject.route)) for k in DOCUMENTS],
         "languages": ", ".join(state.languages),
         "choices": [{"label": _(CHOICE_LABELS.get(c.name, c.name)),
                      "value": _(VALUE_LABELS[c.value]) if c.value in VALUE_LABELS else c.value,

@@ -1,4 +1,4 @@
-"""Imported once by the batch's forkserver, so every worker forks with the renderers loaded.
+"""Imported once by the batch's forkserver (batch.PRELOAD): every worker forks warm.
 
 Imports, the shipped State data and the parsed style sheet are set up here once; every
 worker then starts warm. No thread is left running (fork-safe).
