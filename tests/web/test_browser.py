@@ -106,6 +106,7 @@ def test_coordinator_flow(server: str, page, tmp_path) -> None:
     assert page.input_value("#state") == "COD"
     page.check("#languages input[value=fr]")
     page.check("#provisional_application")
+    page.check("#brief")  # also the internal brief, which must stay out of the package
     page.click("#generate")
     page.wait_for_selector("#progress[data-state=done]", timeout=180_000)
     assert page.locator("iframe").count() == len(DOC_KINDS)  # one PDF preview per document
@@ -122,6 +123,31 @@ def test_coordinator_flow(server: str, page, tmp_path) -> None:
     instrument = Document(io.BytesIO(zipfile.ZipFile(target).read("COD/fr/instrument.docx")))
     text = "\n".join(p.text for p in instrument.paragraphs)
     assert "Conformément à l'article 18 de la Convention" in text
+
+    # the internal brief: its own INTERNAL download, not in the ZIP (checked just above)
+    brief = page.locator("#internal-brief")
+    assert "INTERNAL" in brief.inner_text() and "not in the ZIP" in brief.inner_text()
+    with page.expect_download() as download:
+        brief.locator("a.brief-file", has_text="PDF").click()
+    assert download.value.suggested_filename == "internal-COD-brief-fr.pdf"
+    target = tmp_path / "brief.pdf"
+    download.value.save_as(target)
+    from tests.readers import pdf_text
+
+    assert pdf_text(target).startswith("USAGE INTERNE")
+    assert not any("brief" in name or "internal" in name for name in names)
+
+    # the targets page: a criterion with its fact, points and source
+    page.click("nav >> text=Targets")
+    assert page.url == base + "/targets"
+    page.select_option("#group", "AU")
+    page.click("#filter")
+    row = page.locator("#target-COD tr[data-criterion=mine_ban_treaty]")
+    cells = [row.locator("td").nth(i).inner_text() for i in range(7)]
+    assert cells[0] == "Party to the Mine Ban Convention" and cells[2] == "+15"
+    assert cells[5] == "2022-11-17" and "Landmine Monitor" in cells[6]
+    assert row.locator("td >> nth=6 >> a").get_attribute("href").startswith("https://")
+    assert "score 75" in page.inner_text("#target-COD h2")
 
     # add a log entry and see it in the report
     page.click("nav >> text=Log")

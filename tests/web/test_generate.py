@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from tests.web.conftest import VIEWER, csrf_token, sign_in
 
-JOB = re.compile(r"^/(package|workshop)/([A-Za-z0-9_-]{16,64})$")
+JOB = re.compile(r"^/(package|workshop|targets|barrier-map)/([A-Za-z0-9_-]{16,64})$")
 
 
 def wait_done(client: FlaskClient, location: str, timeout: float = 240) -> str:

@@ -12,7 +12,8 @@ from ccmkit.languages import registry
 from ccmkit.web import labels
 from tests.web.conftest import csrf_token
 
-PAGES = ("/states", "/states/COD", "/package", "/workshop", "/log", "/log/report")
+PAGES = ("/states", "/states/COD", "/package", "/workshop", "/targets", "/barrier-map",
+         "/log", "/log/report")
 # A few interface words per language that must show, and English ones that must not.
 WORDS = {"en": ("Sign out", "States"), "fr": ("Se déconnecter", "États"),
          "es": ("Cerrar sesión", "Estados")}

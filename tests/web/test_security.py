@@ -26,6 +26,7 @@ def internal_rules(app: Flask) -> list[tuple[str, str, set[str]]]:
         for name in rule.arguments:
             path = path.replace(f"<{name}>", ARGS[name]).replace(f"<path:{name}>", ARGS[name])
         path = path.replace("<any(package, workshop):kind>", "package")
+        path = path.replace("<any(targets, 'barrier-map'):kind>", "targets")
         path = path.replace("<int:record_id>", "1").replace("<any(csv, xlsx):fmt>", "csv")
         rules.append((rule.endpoint, path, set(rule.methods or ())))
     return rules
@@ -34,7 +35,10 @@ def internal_rules(app: Flask) -> list[tuple[str, str, set[str]]]:
 def test_every_internal_page_refuses_anonymous(app: Flask, client: FlaskClient) -> None:
     rules = internal_rules(app)
     assert {"/states", "/states/COD", "/package", "/workshop", "/", "/log", "/log/report",
-            "/log/1", "/log/export.csv"} <= {p for _e, p, _m in rules}
+            "/log/1", "/log/export.csv", "/targets", "/targets/export.csv", "/barrier-map",
+            f"/targets/{ARGS['job_id']}", f"/targets/{ARGS['job_id']}/files/COD.zip"
+            } <= {p for _e, p, _m in rules}
+    assert all("<" not in p for _e, p, _m in rules), "a rule's argument was not filled in"
     for endpoint, path, methods in rules:
         response = client.get(path)
         if "GET" in methods:
@@ -101,7 +105,9 @@ def test_viewer_reads_but_cannot_write(viewer: FlaskClient) -> None:
     assert 'id="generate" disabled' in page
     token = csrf_token(viewer, "/package")
     for path, data in (("/package", {"state": "COD", "documents": "instrument"}),
-                       ("/workshop", {"selection": "group:AMU"})):
+                       ("/workshop", {"selection": "group:AMU"}),
+                       ("/targets", {"lang": "en", "top": "15", "status": "outside"}),
+                       ("/barrier-map", {"lang": "en", "group": "ASEAN"})):
         response = viewer.post(path, data={**data, "csrf_token": token})
         assert response.status_code == 403, path
         assert "viewers can read" in response.get_data(as_text=True)

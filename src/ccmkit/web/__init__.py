@@ -77,7 +77,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(folder)
     app.debug = False
 
-    from ccmkit.web import auth, errors, followup, generate, i18n, security, states
+    from ccmkit.web import auth, errors, followup, generate, i18n, security, states, workbench
 
     app.extensions["ccmkit"] = Services.from_config(app.config)
     i18n.init_app(app)
@@ -88,8 +88,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(states.bp)
     app.register_blueprint(generate.bp)
     app.register_blueprint(followup.bp)
+    app.register_blueprint(workbench.bp)
     nav = [("states.index", N_("States")), ("generate.package", N_("Package")),
-           ("generate.workshop", N_("Workshop")), ("log.index", N_("Log")),
+           ("generate.workshop", N_("Workshop")), ("workbench.targets", N_("Targets")),
+           ("workbench.barrier_map", N_("Barrier map")), ("log.index", N_("Log")),
            ("log.report", N_("Report"))]
     app.context_processor(lambda: {"nav": nav})
     return app

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cache
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ccmkit.i18n import N_
@@ -31,11 +33,14 @@ from ccmkit.vocab import (
     SIGNATORY_ROUTES,
     SIGNATORY_TITLES,
     STAGES,
+    STATUS_SELECTORS,
 )
 from ccmkit.web import labels
 from ccmkit.web.i18n import _, current_lang
 
 LANGS = tuple(language_registry())
+TARGET_STATUSES = ("outside", *(s for s in STATUS_SELECTORS if s not in ("outside", "state_party")))
+MAX_TOP = 1000
 
 
 class Form(FlaskForm):
@@ -86,6 +91,8 @@ class PackageForm(Form):
     barriers = Checkboxes(N_("Barriers the Q&A answers first (none ticked: from the facts)"))
     legislation = SelectField(N_("Model law"), default="")
     drafting = SelectField(N_("Drafting style of the model law"), default="")
+    brief = BooleanField(N_("Also prepare the internal brief on this State (INTERNAL: for the "
+                            "ISU and the coordinators, kept apart from the package)"))
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -144,3 +151,53 @@ class LogForm(Form):
         super().__init__(*args, **kwargs)
         self.stage.choices = translated(labels.STAGE, STAGES)
         self.channel.choices = [SelectChoice("", "–"), *translated(labels.CHANNEL, CHANNELS)]
+
+
+def _grouping_choices(names: Mapping[str, str]) -> list[SelectChoice]:
+    return [SelectChoice("", _("All")), *(SelectChoice(g, names.get(g, g)) for g in GROUPINGS)]
+
+
+class TargetsFilter(Form):
+    """Which States the engagement list ranks, and how many it shows (the page's GET form)."""
+
+    top = IntegerField(N_("How many States"), default=15,
+                       validators=[Optional(), NumberRange(1, MAX_TOP)])
+    status = SelectField(N_("Status"), default="outside")
+    group = SelectField(N_("Grouping"), default="")
+    region = SelectField(N_("Region"), default="")
+
+    def __init__(self, *args: object, grouping_names: Mapping[str, str] | None = None,
+                 **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.status.choices = translated(labels.STATUS, TARGET_STATUSES)
+        self.group.choices = _grouping_choices(grouping_names or {})
+        self.region.choices = [SelectChoice("", _("All")),
+                               *translated(labels.REGION, labels.REGION)]
+
+
+class TargetsDocumentForm(TargetsFilter):
+    """The one-page engagement list as a document, in a chosen language."""
+
+    lang = SelectField(N_("Language of the document"), validators=[DataRequired()])
+    formats = Checkboxes(N_("Formats"), default=list(FORMATS))
+
+    def __init__(self, *args: object, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lang.choices = translated(labels.LANGUAGE, LANGS)
+        self.formats.choices = translated(labels.FORMAT, FORMATS)
+
+
+class BarrierMapForm(Form):
+    """The one-page barrier map (and the messaging lines) as documents."""
+
+    group = SelectField(N_("Grouping"), default="")
+    lang = SelectField(N_("Language of the documents"), validators=[DataRequired()])
+    formats = Checkboxes(N_("Formats"), default=list(FORMATS))
+    messaging = BooleanField(N_("Also the messaging lines and the framing note"), default=True)
+
+    def __init__(self, *args: object, grouping_names: Mapping[str, str] | None = None,
+                 **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.group.choices = _grouping_choices(grouping_names or {})
+        self.lang.choices = translated(labels.LANGUAGE, LANGS)
+        self.formats.choices = translated(labels.FORMAT, FORMATS)

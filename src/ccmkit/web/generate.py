@@ -72,6 +72,7 @@ def package_order(form: PackageForm, iso3: str) -> Order:
         kinds=tuple(form.documents.data or ()) or DOC_KINDS,
         formats=tuple(form.formats.data or ()) or FORMATS,
         options=options, profile={"signatory": signatory} if signatory else {},
+        brief=bool(form.brief.data), log_url=services().log.url,
     )
 
 
@@ -105,7 +106,8 @@ def workshop() -> Response | str | tuple[str, int]:
     return render_template("workshop.html", form=form, error=error), status
 
 
-def _own_job(kind: str, job_id: str) -> dict[str, Any]:
+def own_job(kind: str, job_id: str) -> dict[str, Any]:
+    """The status of the signed-in user's job of this kind (404 for anyone else's)."""
     status = services().jobs.status(job_id)
     if status is None or status["kind"] != kind or status["owner"] != current_user.user.id:
         abort(404)
@@ -114,12 +116,14 @@ def _own_job(kind: str, job_id: str) -> dict[str, Any]:
 
 @bp.route("/<any(package, workshop):kind>/<job_id>")
 def job(kind: str, job_id: str) -> str:
-    status = _own_job(kind, job_id)
+    status = own_job(kind, job_id)
     registry = services().registry
     state = registry.by_iso3(status["label"]) if kind == "package" else None
+    brief = status.get("brief")
     return render_template("job.html", job=status, kind=kind, state=state,
                            documents={r["code"]: documents_of(r["files"])
-                                      for r in status["results"]})
+                                      for r in status["results"]},
+                           brief=brief and {**brief, "documents": briefs_of(brief["files"])})
 
 
 def documents_of(files: list[str]) -> list[dict[str, Any]]:
@@ -132,9 +136,23 @@ def documents_of(files: list[str]) -> list[dict[str, Any]]:
     return [{"kind": k, "lang": lang, "files": f} for (k, lang), f in grouped.items()]
 
 
+def briefs_of(files: list[str]) -> list[dict[str, Any]]:
+    """``internal/ISO3-brief-lang.fmt`` paths grouped per language: lang and {format: path}."""
+    grouped: dict[str, dict[str, str]] = {}
+    for path in files:
+        stem, _dot, fmt = path.rpartition(".")
+        grouped.setdefault(stem.rpartition("-")[2], {})[fmt] = path
+    return [{"lang": lang, "files": f} for lang, f in grouped.items()]
+
+
 @bp.route("/<any(package, workshop):kind>/<job_id>/files/<path:relpath>")
 def download(kind: str, job_id: str, relpath: str) -> Response:
-    _own_job(kind, job_id)
+    return send_job_file(kind, job_id, relpath)
+
+
+def send_job_file(kind: str, job_id: str, relpath: str) -> Response:
+    """One listed file of the user's job; ``?inline=1`` shows a PDF in the page."""
+    own_job(kind, job_id)
     path = services().jobs.file(job_id, relpath)
     if path is None:
         abort(404)
