@@ -115,7 +115,6 @@ def render_brief(job: batching.Job, settings: batching.Settings, log_url: str | 
     log (``log_url``).
     """
     from ccmkit.api import prepare_subject
-    from ccmkit.log.db import DB_ENV
     from ccmkit.workbench.brief import brief_files
     from ccmkit.workbench.render import write_all
 
@@ -124,16 +123,7 @@ def render_brief(job: batching.Job, settings: batching.Settings, log_url: str | 
     registry = batching._registry(settings.status_file, settings.status_as_of, settings.data_dir)
     subject = prepare_subject(registry, job.code, job.profile or None, job.options,
                               profile_where=job.profile_where or job.code)
-    before = os.environ.get(DB_ENV)
-    if log_url:
-        os.environ[DB_ENV] = log_url
-    try:
-        rendered = brief_files(subject, Path(), job.languages, job.formats)
-    finally:
-        if before is None:
-            os.environ.pop(DB_ENV, None)
-        else:
-            os.environ[DB_ENV] = before
+    rendered = brief_files(subject, Path(), job.languages, job.formats, log_url)
     write_all({settings.out / path: data for path, data in rendered.items()})
     return sorted(path.as_posix() for path in rendered)
 

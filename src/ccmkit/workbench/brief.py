@@ -35,21 +35,21 @@ VALUE_LABELS = {"minimal": N_("minimum credible implementation"), "full": N_("fu
 NO_LOG = N_("No log entries.")
 
 
-def outreach_history(iso3: str) -> list[dict[str, Any]]:
+def outreach_history(iso3: str, log_url: str | None = None) -> list[dict[str, Any]]:
     """The State's records in the outreach follow-up log, oldest first.
 
     Each record: ``date``, ``stage``, ``channel``, ``lead``, ``with_whom``, ``note``,
-    ``next_step``, ``due``. The log is opened only when one is configured (``$CCMKIT_DB``) or
-    its default file exists: making a brief never creates a database.
+    ``next_step``, ``due``. The log is `log_url`, else ``$CCMKIT_DB``, else its default file
+    if it exists: making a brief never creates a database.
     """
     import os
 
     from ccmkit.log.db import DB_ENV, default_path
     from ccmkit.log.store import Log
 
-    if not os.environ.get(DB_ENV) and not default_path().is_file():
+    if not log_url and not os.environ.get(DB_ENV) and not default_path().is_file():
         return []
-    log = Log()
+    log = Log(log_url)
     try:
         return [r.as_dict() for r in log.records(state=iso3)]
     finally:
@@ -73,7 +73,8 @@ def _fact_rows(subject: Subject, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
-def context(subject: Subject, lang: str, ranking: Ranking | None = None) -> dict[str, Any]:
+def context(subject: Subject, lang: str, ranking: Ranking | None = None,
+            log_url: str | None = None) -> dict[str, Any]:
     """The brief's context in `lang` (the reasons stay in English, as the rules give them)."""
     _ = gettext_for(lang)
     language = get_language(lang)
@@ -107,24 +108,24 @@ def context(subject: Subject, lang: str, ranking: Ranking | None = None) -> dict
                      "value": _(VALUE_LABELS[c.value]) if c.value in VALUE_LABELS else c.value,
                      "reason": c.reason}
                     for c in subject.choices() if c.name != "barrier"],
-        "history": outreach_history(state.iso3),
+        "history": outreach_history(state.iso3, log_url),
         "no_log": _(NO_LOG),
         "english_reasons": lang != "en",
     }
 
 
 def render(subject: Subject, lang: str, formats: Sequence[str],
-           ranking: Ranking | None = None) -> dict[str, bytes]:
+           ranking: Ranking | None = None, log_url: str | None = None) -> dict[str, bytes]:
     """The brief in `lang`: {format: bytes}."""
     _ = gettext_for(lang)
-    return render_internal("brief", lang, context(subject, lang, ranking), formats,
+    return render_internal("brief", lang, context(subject, lang, ranking, log_url), formats,
                            title=_(TITLE), scope=subject.state.names[lang].short,
                            generated=subject.options.generated,
                            template_dir=subject.options.template_dir)
 
 
 def brief_files(subject: Subject, out: Path, languages: Sequence[str],
-                formats: Sequence[str]) -> dict[Path, bytes]:
+                formats: Sequence[str], log_url: str | None = None) -> dict[Path, bytes]:
     """Every brief file, rendered in memory, keyed by its path:
     ``OUT/internal/<ISO3>/brief-<lang>.<fmt>`` (with the other internal files, outside the
     State's package folder, which holds only what goes to the State)."""
@@ -132,7 +133,7 @@ def brief_files(subject: Subject, out: Path, languages: Sequence[str],
     ranking = rank(subject.registry, subject.registry.select(("outside",)))
     files = {}
     for lang in languages:
-        for fmt, data in render(subject, lang, formats, ranking).items():
+        for fmt, data in render(subject, lang, formats, ranking, log_url).items():
             files[folder / f"brief-{lang}.{fmt}"] = data
     return files
 
