@@ -124,3 +124,23 @@ def test_no_state_is_named_but_the_last_to_destroy_its_stocks(registry, lang) ->
     named = {s.iso3 for s in registry.states
              if re.search(rf"\b{re.escape(s.names[lang].short)}\b", blob)}
     assert named == {"PER"}
+
+
+def test_regional_entry_uses_the_workshop_grouping(registry) -> None:
+    """A workshop by grouping frames the regional question by that grouping's own counts."""
+    from dataclasses import replace
+
+    def qa(code: str, group: str | None) -> str:
+        subject = make_subject(registry, code, qa="full")
+        subject = replace(subject, options=replace(subject.options, group=group))
+        (docx,) = render_document(subject, "qa", "en", ("docx",))
+        return " ".join(" ".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
+                        .split())
+
+    vietnam = registry.find("VNM")
+    asean, region = registry.regional(vietnam, "ASEAN"), registry.regional(vietnam)
+    assert (f"among the {asean['total']} States in the region (Association of Southeast Asian "
+            f"Nations (ASEAN)), the number of States Parties stood at {asean['parties']}"
+            in qa("VNM", "asean"))
+    assert f"among the {region['total']} States in the region (Asia)" in qa("VNM", None)
+    assert "(Africa)" in qa("KEN", "ASEAN")  # not a member: its own region

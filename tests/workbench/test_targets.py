@@ -234,7 +234,7 @@ def test_csv_and_xlsx_read_back(tmp_path: Path) -> None:
 
 
 def test_regional_framing_for_the_qa(registry: Registry) -> None:
-    from ccmkit.workbench.regional import regional_framing
+    from ccmkit.data.regional import regional_framing
 
     indonesia = registry.find("IDN")
     asean = regional_framing(registry, indonesia, "asean", "fr")

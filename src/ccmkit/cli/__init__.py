@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date
 from pathlib import Path
 from typing import Any
@@ -267,7 +268,7 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
     planned = batching.plan(
         registry, selection, languages=params["langs"], also=also,
         kinds=params["docs"] or DOC_KINDS, formats=params["formats"] or FORMATS,
-        options=make_options(params), profiles=profiles,
+        options=replace(make_options(params), group=group), profiles=profiles,
         source_name=from_csv.name if from_csv else "",
     )
     out: Path = params["out"]

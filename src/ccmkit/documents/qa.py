@@ -104,7 +104,7 @@ def build(subject: Subject, lang: str) -> dict[str, Any]:
             "question": text.question,
             "answer": text.brief if sel.brief and text.brief else text.answer,
         })
-    region = subject.registry.regional(subject.state)
+    framing = subject.regional_framing(lang)
     _ = gettext_for(lang)
     choices = [Choice("qa.length", length, "Default: the basic Q&A." if not subject.options.qa
                       else "Length chosen by the user."),
@@ -113,6 +113,8 @@ def build(subject: Subject, lang: str) -> dict[str, Any]:
     return {
         **common_context(subject, lang),
         "entries": chosen,
-        "region": {**region, "name": _(subject.state.region)},
+        "region": {"total": framing.total, "parties": framing.parties,
+                   "signatories": framing.signatories,
+                   "name": framing.name if subject.workshop_group else _(framing.name)},
         "choices": choices,
     }

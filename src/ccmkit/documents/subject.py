@@ -13,6 +13,7 @@ from typing import Any
 
 from ccmkit import rules
 from ccmkit.data.profile import Profile
+from ccmkit.data.regional import RegionalFraming, regional_framing
 from ccmkit.data.states import Registry, State
 from ccmkit.i18n import N_, gettext_for
 from ccmkit.languages import get_language
@@ -47,6 +48,7 @@ class Options:
     generated: date = field(default_factory=date.today)
     template_dir: Path | None = None
     historical: bool = False  # accept a past deposit date (a worked example)
+    group: str | None = None  # the workshop's grouping (ASEAN, AU…): the Q&A's regional frame
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,18 @@ class Subject:
         """The State attributes content conditions may test (status and facts)."""
         return {"status": self.state.status,
                 **{name: self.fact_value(name) for name in CONDITION_FACTS}}
+
+    @property
+    def workshop_group(self) -> str | None:
+        """The workshop's grouping, when the State is one of its members."""
+        group = self.options.group
+        if group and self.state.iso3 in self.registry.members(group):
+            return self.registry.grouping(group).key
+        return None
+
+    def regional_framing(self, lang: str) -> RegionalFraming:
+        """Counts for the workshop's grouping (else the State's M49 region), with as-of."""
+        return regional_framing(self.registry, self.state, self.workshop_group, lang)
 
     def issuer(self, lang: str) -> str:
         """Who sends the package (author metadata, running header, cover note)."""

@@ -95,7 +95,8 @@ def workshop() -> Response | str | tuple[str, int]:
                 kind="workshop", codes=codes, label=key, also=tuple(form.also.data or ()),
                 kinds=tuple(form.documents.data or ()) or DOC_KINDS,
                 formats=tuple(form.formats.data or ()) or FORMATS,
-                options=Options(generated=date.today()), overview_lang=lang)
+                options=Options(generated=date.today(), group=key if what == "group" else None),
+                overview_lang=lang)
             try:
                 job_id = services().jobs.start(current_user.user.id, registry, order)
             except CcmkitError as exc:
