@@ -16,7 +16,7 @@ from typing import Any
 from ccmkit.data.profile import Profile, check_profile_state, load_profile, profile_from_mapping
 from ccmkit.data.states import Registry, State
 from ccmkit.documents.subject import Options, Subject
-from ccmkit.errors import CcmkitError, DataError, NotEligible, StateNotFound
+from ccmkit.errors import CcmkitError, NotEligible
 
 
 def load_registry(status_file: Path | None = None, status_as_of: str | None = None,
@@ -29,29 +29,19 @@ def load_registry(status_file: Path | None = None, status_as_of: str | None = No
 
 def find_state(registry: Registry, query: str) -> State:
     """A State by ISO code or name; StateNotFound (with suggestions) otherwise."""
-    try:
-        return registry.find(query)
-    except StateNotFound:
-        raise
-    except CcmkitError as exc:
-        raise StateNotFound(str(exc)) from None
+    return registry.find(query)
 
 
 def read_profile(profile: Path | Profile | Mapping[str, Any] | None, where: str = "") -> Profile:
     """A validated profile from a file, an already-parsed mapping, or a Profile."""
-    try:
-        if profile is None:
-            return Profile()
-        if isinstance(profile, Profile):
-            return profile
-        if isinstance(profile, Path):
-            return load_profile(profile)
-        where = where or "profile"
-        return replace(profile_from_mapping(dict(profile), where), path=Path(where))
-    except DataError:
-        raise
-    except CcmkitError as exc:
-        raise DataError(str(exc)) from None
+    if profile is None:
+        return Profile()
+    if isinstance(profile, Profile):
+        return profile
+    if isinstance(profile, Path):
+        return load_profile(profile)
+    where = where or "profile"
+    return replace(profile_from_mapping(dict(profile), where), path=Path(where))
 
 
 def prepare_subject(
@@ -71,10 +61,7 @@ def prepare_subject(
     """
     found = find_state(registry, state)
     loaded = read_profile(profile, profile_where)
-    try:
-        check_profile_state(loaded, found)
-    except CcmkitError as exc:
-        raise DataError(str(exc)) from None
+    check_profile_state(loaded, found)
     merged = loaded.apply(found)
     subject = Subject(merged, registry, loaded, options or Options())
     check_deposit(subject)

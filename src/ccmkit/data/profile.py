@@ -17,7 +17,7 @@ from pydantic import BeforeValidator, ValidationError, field_validator
 
 from ccmkit.data.facts import Observation, check_fact_name, parse_value
 from ccmkit.data.schema import Source, Strict, Text, parse_partial_date, read_yaml
-from ccmkit.errors import CcmkitError, DataError
+from ccmkit.errors import DataError
 from ccmkit.vocab import BARRIERS, ROUTES, SIGNATORY_TITLES, Barrier, Route, SignatoryTitle
 
 MAX_PROFILE_BYTES = 1_000_000
@@ -232,7 +232,7 @@ def check_profile_state(profile: Profile, state: Any) -> None:
     from ccmkit.data.lookup import normalise
 
     if normalise(profile.state) not in {normalise(state.iso3), normalise(state.iso2)}:
-        raise CcmkitError(
+        raise DataError(
             f"{profile.path or 'profile'}: key 'state' is {profile.state!r} but the package is "
             f"for {state.iso3}; remove the key or use the profile of {state.iso3}"
         )
