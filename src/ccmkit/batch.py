@@ -504,7 +504,7 @@ def render_overview(results: Sequence[Result], settings: Settings, lang: str,
     """The one-page overview (DOCX and PDF): States, status, languages, files, result."""
     from ccmkit.i18n import gettext_for
     from ccmkit.languages import get_language
-    from ccmkit.package import render_files
+    from ccmkit.render.pipeline import render
 
     registry = _registry(settings.status_file, settings.status_as_of, settings.data_dir)
     _ = gettext_for(lang)
@@ -522,9 +522,9 @@ def render_overview(results: Sequence[Result], settings: Settings, lang: str,
         "S": {"short": _("Batch overview")},
     }
     title = _("Batch overview")
-    return render_files("overview/overview.html.j2", lang, context, ("docx", "pdf"),
-                        title=title, header=f"{context['convention']} – {title}",
-                        basename=title, generated=generated, template_dir=options.template_dir)
+    return render("overview/overview.html.j2", lang, context, ("docx", "pdf"), title=title,
+                  header=f"{context['convention']} – {title}", full_title=f"{title} – {title}",
+                  generated=generated, template_dir=options.template_dir)
 
 
 __all__ = ["MANIFEST", "Job", "OutputError", "Result", "Runner", "Settings", "plan", "run",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,44 +47,25 @@ class RenderedFile:
     data: bytes
 
 
-def render_files(
-    template: str,
-    lang: str,
-    context: dict[str, Any],
-    formats: Sequence[str],
-    *,
-    title: str,
-    header: str | None,
-    basename: str,
-    generated: datetime,
-    template_dir: Path | None = None,
-    author: str | None = None,
-) -> dict[str, bytes]:
-    """Render one template in one language to each format: {format: bytes}."""
-    from ccmkit.render.pipeline import render
-
-    return render(template, lang, context, formats, title=title, header=header,
-                  generated=generated, template_dir=template_dir,
-                  full_title=f"{title} – {basename}", author=author)
-
-
 def render_document(
     subject: Subject, kind: str, lang: str, formats: Sequence[str]
 ) -> list[RenderedFile]:
     """Render one document of a State's package in one language."""
+    from ccmkit.render.pipeline import render
+
     document = DOCUMENTS[kind]
     _ = gettext_for(lang)
     title = _(document.title(subject.route))
     name = subject.state.names[lang].short
     issuer = subject.issuer(lang)
-    rendered = render_files(
+    rendered = render(
         f"{kind}/{lang}.html.j2",
         lang,
         document.build(subject, lang),
         unique(formats),
         title=title,
         header=f"{issuer} – {title} – {name}" if document.running_header else None,
-        basename=name,
+        full_title=f"{title} – {name}",
         generated=subject.generated_at,
         template_dir=subject.options.template_dir,
         author=issuer,

@@ -1,5 +1,5 @@
 """Rendering and writing the internal documents: the one place the workbench calls the
-rendering pipeline (``ccmkit.package.render_files``).
+rendering pipeline (``ccmkit.render.pipeline.render``).
 
 Every internal document is marked INTERNAL (in the document's language) in its title, running
 header, first line and metadata (DOCX title; PDF title, keywords and description).
@@ -53,12 +53,12 @@ def render_internal(kind: str, lang: str, context: Mapping[str, Any], formats: S
                     *, title: str, scope: str, generated: date,
                     template_dir: Path | None = None) -> dict[str, bytes]:
     """Render `internal/<kind>.html.j2` in `lang` to each format: {format: bytes}."""
-    from ccmkit.package import render_files
+    from ccmkit.render.pipeline import render
 
     marked = internal_title(title, lang)
-    return render_files(
+    return render(
         f"internal/{kind}.html.j2", lang, {**context, "scope": scope}, formats,
-        title=marked, header=f"{marked} – {scope}", basename=scope,
+        title=marked, header=f"{marked} – {scope}", full_title=f"{marked} – {scope}",
         generated=datetime.combine(generated, time(12), tzinfo=UTC),
         template_dir=template_dir)
 
