@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from ccmkit.data.facts import Observation
 from ccmkit.data.states import Registry, State
 from ccmkit.treaty import route_for, timeline
-from ccmkit.vocab import FACT_NAMES, STALE_AFTER_YEARS, UNGA_VOTE
+from ccmkit.vocab import FACT_NAMES, LIST_FACTS, STALE_AFTER_YEARS, UNGA_VOTE
 
 LIST_COLUMNS = ("iso3", "iso2", "name", "status", "signature_date", "deposit_date", "region",
                 "subregion", "languages")
@@ -55,18 +56,38 @@ def render_rows(rows: list[dict[str, str]], fmt: str, as_of: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def fact_record(obs: Observation, today: date) -> dict:
-    """One fact as plain data: value, qualifier, date, source, quote, age and staleness."""
+STALE_RULE = ("[STALE] = re-check now: a vote once the next annual vote is due; a position, "
+              f"stockpile or other finding after {STALE_AFTER_YEARS} years; the Mine Ban "
+              "Convention after 5; legal tradition and languages never; undated always")
+
+
+def observation_record(obs: Observation) -> dict:
+    """One observation as plain data: value, qualifier, date, source and quote."""
+    return {"value": list(obs.values) if obs.fact in LIST_FACTS else obs.value,
+            "qualifier": obs.qualifier,
+            "as_of": obs.as_of.isoformat() if obs.as_of else None,
+            "source": ({"title": obs.source.title, "url": obs.source.url} if obs.source
+                       else None),
+            "quote": obs.quote}
+
+
+def fact_record(obs: Observation, today: date,
+                history: Sequence[Observation] = ()) -> dict:
+    """One fact as plain data: value, qualifier, date, source, quote, age and staleness, the
+    observations it rests on (newest first), and, for a multi-valued fact (concerns,
+    engagement), the reviewer's override in force with who and why."""
+    extra: dict[str, Any] = {"observations": [
+        observation_record(p) for p in (obs.parts or history or (obs,)) if p.known]}
+    if obs.fact in LIST_FACTS:
+        extra["override"] = ({"by": obs.override.by, "reason": obs.override.reason,
+                              "on": _iso(obs.override.on)} if obs.override else None)
     return {
-        "value": obs.value,
-        "qualifier": obs.qualifier,
-        "as_of": obs.as_of.isoformat() if obs.as_of else None,
+        **observation_record(obs),
         "as_of_precision": obs.precision,
-        "source": ({"title": obs.source.title, "url": obs.source.url} if obs.source else None),
-        "quote": obs.quote,
         "layer": obs.layer,
         "age_years": obs.age_years(today),
         "stale": obs.stale(today),
+        **extra,
     }
 
 
@@ -94,10 +115,19 @@ def state_record(state: State, registry: Registry, today: date | None = None) ->
         "groupings": list(state.groupings),
         "languages": list(state.languages),
         "languages_basis": state.languages_basis,
-        "facts": {name: fact_record(state.fact(name), today) for name in _fact_names(state)},
+        "facts": {name: fact_record(state.fact(name), today, _history(state, registry, name))
+                  for name in _fact_names(state)},
         "notes": list(state.notes),
         "sources": state.sources,
     }
+
+
+def _history(state: State, registry: Registry, name: str) -> list[Observation]:
+    """The observations of a fact, newest first (a profile's own value alone)."""
+    obs = state.fact(name)
+    if obs.layer == "profile":
+        return [obs]
+    return registry.factbook.history(state.iso3, obs.fact)
 
 
 def _fact_names(state: State) -> list[str]:
@@ -127,11 +157,11 @@ def show_state(state: State, registry: Registry, fmt: str, today: date | None = 
         + (f" / {state.intermediate}" if state.intermediate else ""),
         f"  groupings: {', '.join(state.groupings) or 'none recorded'}",
         f"  package languages: {', '.join(state.languages)} ({state.languages_basis})",
-        "  facts (value; date, age; source) — [STALE] = older than "
-        f"{STALE_AFTER_YEARS} years or undated: re-check",
+        f"  facts (value; date, age; source) — {STALE_RULE}",
     ]
     for name, fact in record["facts"].items():
-        value = fact["value"] + (f" ({fact['qualifier']})" if fact["qualifier"] else "")
+        shown = ", ".join(fact["value"]) if isinstance(fact["value"], list) else fact["value"]
+        value = shown + (f" ({fact['qualifier']})" if fact["qualifier"] else "")
         if fact["source"] is None:
             lines.append(f"    {name}: {value}")
             continue

@@ -7,7 +7,6 @@ values; the internal brief shows the reasons. This module is the one place these
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -20,18 +19,39 @@ if TYPE_CHECKING:
 
 DRAFTING = "legislation.drafting"
 Part = Literal["firm", "conditional", "left out"]  # how the steps note gives a deadline
-# The order in which inferred barriers are addressed: security concerns first, awareness last.
+# The order in which barriers are addressed: security concerns first, awareness last.
 PRIORITY = ("defence_security", "legal_technical", "regional_alignment", "bandwidth",
             "awareness")
 REGIONAL_SHARE = 0.5  # a grouping where at least this share of members is outside
-_NEIGHBOURS = re.compile(r"neighbo|region|peninsula|dispute|conflict with|until .* resolved",
-                         re.IGNORECASE)
-_CAPACITY = re.compile(r"resource|(technical|logistical|limited|lack of|reduced) capacity|"
-                       r"other priorit|logistic|bandwidth", re.IGNORECASE)
-_PROCEDURE = re.compile(r"procedur|parliament|legislat|decree|ratification (process|not)|"
-                        r"pledged to ratify|study|studying|consider", re.IGNORECASE)
-_SILENT = re.compile(r"never (commented|stated|explained|made)|no (public )?(position|comment|"
-                     r"statement)", re.IGNORECASE)
+# Each stated concern and the work plan's barrier category it falls under, with why. The one
+# mapping from a State's concerns to barriers: a capacity concern is not a defence barrier.
+CONCERN_BARRIER: dict[str, tuple[str, str]] = {
+    "security_defence": ("defence_security", "states a defence or security need"),
+    "interoperability": ("defence_security",
+                         "concerned about joint operations with States not party (Art. 21)"),
+    "definition": ("legal_technical", "questions the scope of the definition (Art. 2)"),
+    "insufficient_ambition": ("legal_technical",
+                              "finds the Convention not strict enough (Arts. 2, 21)"),
+    "users_responsibility": ("legal_technical",
+                             "wants users and producers to bear the burden (Arts. 4(4), 6)"),
+    "process_outside_un": ("legal_technical",
+                           "objects to a treaty negotiated outside the United Nations"),
+    "clearance_capacity": ("legal_technical",
+                           "doubts it can meet the clearance deadline (Art. 4)"),
+    "stockpile_destruction": ("legal_technical",
+                              "concerned by the cost or time of stockpile destruction (Art. 3)"),
+    "territorial_conflict": ("regional_alignment",
+                             "ties joining to an unresolved conflict, occupation or peace "
+                             "process"),
+    "regional_alignment": ("regional_alignment", "waits for its neighbours or region"),
+    "capacity_priority": ("bandwidth", "cites capacity, resources or other priorities"),
+}
+# Engagement that counts as an interim step towards joining (targeting, the brief's ask), and
+# stated concerns that count as opposition (refusal on principle, not a practical obstacle).
+INTERIM_STEPS = ("pledged", "process_under_way", "considering", "de_facto_compliance",
+                 "voluntary_report")
+OPPOSING = ("security_defence", "interoperability", "process_outside_un")
+PROCEDURE = ("pledged", "process_under_way")
 
 
 @dataclass(frozen=True)
@@ -48,20 +68,39 @@ def cite(obs: Observation) -> str:
     """`stockpiles: yes (2023-09-05)` for a reason; the fact's source is listed with the fact."""
     when = obs.as_of.isoformat()[: {"year": 4, "circa": 4, "month": 7}.get(
         obs.precision or "", 10)] if obs.as_of else "undated"
-    return f"{obs.fact}: {obs.shown} ({when})"
+    shown = obs.shown.replace(";", ", ")
+    return f"{obs.fact}: {shown} ({when})" + (" [override]" if obs.override else "")
 
 
 def _has(state: State, name: str) -> bool:
     return state.value(name) == "yes"
 
 
-def _position(state: State) -> Observation | None:
-    obs = state.fact("stated_position")
-    return obs if obs.known and not _SILENT.search(obs.value) else None
+def concerns(state: State) -> tuple[str, ...]:
+    """The State's stated concerns (``none_stated`` and ``unknown`` give none)."""
+    return tuple(v for v in state.fact("concerns").values if v in CONCERN_BARRIER)
+
+
+def engagement(state: State) -> tuple[str, ...]:
+    """The State's recorded engagement (``none`` and ``unknown`` give none)."""
+    return tuple(v for v in state.fact("engagement").values if v not in ("none", UNKNOWN))
+
+
+def concern_barriers(state: State) -> dict[str, Choice]:
+    """Barriers that follow from the State's stated concerns, through :data:`CONCERN_BARRIER`."""
+    found: dict[str, list[str]] = {}
+    for concern in concerns(state):
+        barrier, why = CONCERN_BARRIER[concern]
+        found.setdefault(barrier, []).append(f"{concern}: {why}")
+    obs = state.fact("concerns")
+    return {b: Choice("barrier", b, "stated concerns " + "; ".join(why) + f" ({cite(obs)})",
+                      ("concerns",)) for b, why in found.items()}
 
 
 def infer_barriers(state: State, registry: Registry) -> list[Choice]:
-    """Barriers inferred from the facts, in the order the package addresses them."""
+    """Barriers from the State's stated concerns, then from its facts, in the order the
+    package addresses them; the first is the primary barrier (:func:`primary_barrier`)."""
+    stated = concern_barriers(state)
     found: dict[str, Choice] = {}
     arms = [state.fact(n) for n in ("stockpiles", "producer", "used") if _has(state, n)]
     if arms:
@@ -69,41 +108,51 @@ def infer_barriers(state: State, registry: Registry) -> list[Choice]:
             "barrier", "defence_security",
             "facts point to a military stake in cluster munitions: "
             + "; ".join(cite(o) for o in arms), tuple(o.fact for o in arms))
-    position = _position(state)
+    steps = [e for e in engagement(state) if e in PROCEDURE]
     if state.status == "signatory":
         found["legal_technical"] = Choice(
             "barrier", "legal_technical",
             "a signatory: the domestic procedure to ratify is what remains", ("status",))
-    elif position and _PROCEDURE.search(position.value):
+    elif steps:
         found["legal_technical"] = Choice(
-            "barrier", "legal_technical", "stated position refers to a domestic process: "
-            + cite(position), ("stated_position",))
+            "barrier", "legal_technical", "engagement records a domestic process: "
+            + cite(state.fact("engagement")), ("engagement",))
     regional = _regional(state, registry)
     if regional:
         found["regional_alignment"] = regional
-    elif position and _NEIGHBOURS.search(position.value):
-        found["regional_alignment"] = Choice(
-            "barrier", "regional_alignment", "stated position ties joining to neighbours or a "
-            "regional situation: " + cite(position), ("stated_position",))
-    if position and _CAPACITY.search(position.value):
-        found["bandwidth"] = Choice("barrier", "bandwidth", "stated position cites resources, "
-                                    "capacity or priorities: " + cite(position),
-                                    ("stated_position",))
-    if position is None:
-        vote = state.fact("unga_vote")
-        silent = ("no stated reason for not joining"
-                  + (f" ({cite(state.fact('stated_position'))})"
-                     if state.fact("stated_position").known else ""))
-        if vote.value == "yes" and "bandwidth" not in found:
-            found["bandwidth"] = Choice("barrier", "bandwidth", f"{silent}, yet {cite(vote)}: "
-                                        "supportive but not acting", ("stated_position", vote.fact))
-        elif vote.value != "yes":
-            found["awareness"] = Choice("barrier", "awareness",
-                                        f"{silent}; {cite(vote)}", ("stated_position", vote.fact))
-    if not found:
-        found["awareness"] = Choice("barrier", "awareness",
-                                    "no fact points to a specific barrier", ())
-    return [found[b] for b in PRIORITY if b in found]
+    if not stated:
+        _silent(state, found)
+    ordered = [stated[b] for b in PRIORITY if b in stated]
+    ordered += [found[b] for b in PRIORITY if b in found and b not in stated]
+    if not ordered:
+        ordered = [Choice("barrier", "awareness", "no fact points to a specific barrier", ())]
+    return ordered
+
+
+def _silent(state: State, found: dict[str, Choice]) -> None:
+    """No stated concern: supportive but not acting (bandwidth), or not engaged (awareness)."""
+    obs, vote = state.fact("concerns"), state.fact("unga_vote")
+    basis = f"no stated concern ({cite(obs)})" if obs.known else "concerns not classified"
+    supportive = vote.value == "yes" or bool(engagement(state))
+    if supportive and "bandwidth" not in found:
+        found["bandwidth"] = Choice(
+            "barrier", "bandwidth", f"{basis}, yet {cite(vote)}; "
+            f"{cite(state.fact('engagement'))}: supportive but not acting",
+            ("concerns", "engagement", vote.fact))
+    elif not supportive:
+        found["awareness"] = Choice("barrier", "awareness", f"{basis}; {cite(vote)}; "
+                                    f"{cite(state.fact('engagement'))}",
+                                    ("concerns", "engagement", vote.fact))
+
+
+def primary_barrier(state: State, registry: Registry) -> Choice:
+    """The one barrier to focus on: the first behind the State's own stated concerns (in
+    :data:`PRIORITY` order), else the first inferred from its facts."""
+    first = infer_barriers(state, registry)[0]
+    rule = ("primary: the first barrier, in priority order, behind the State's stated concerns"
+            if concern_barriers(state) else
+            "primary: no stated concern, so the first barrier from the facts")
+    return Choice("barrier.primary", first.value, f"{rule}; {first.reason}", first.facts)
 
 
 def _regional(state: State, registry: Registry) -> Choice | None:

@@ -35,6 +35,7 @@ BARRIERS = values_of(Barrier)
 FactName = Literal[
     "stockpiles", "contamination", "producer", "used", "mine_ban_treaty", "unga_vote",
     "legal_tradition", "official_languages", "stated_position", "ccm_withdrawal_effective",
+    "concerns", "engagement",
 ]
 FACT_NAMES = values_of(FactName)
 UNGA_VOTE = "unga_vote"
@@ -54,7 +55,28 @@ TOKEN_FACTS: dict[str, tuple[str, ...]] = {
 TEXT_FACTS = ("official_languages", "stated_position")
 DATE_FACTS = ("ccm_withdrawal_effective",)
 UNKNOWN = "unknown"
+# A State's stated reasons for staying out, and what it has done towards joining: multi-valued
+# facts, classified from the sources (one or more values per observation, separated by ";").
+Concern = Literal[
+    "security_defence", "stockpile_destruction", "clearance_capacity", "users_responsibility",
+    "interoperability", "definition", "insufficient_ambition", "process_outside_un",
+    "territorial_conflict", "regional_alignment", "capacity_priority", "none_stated",
+]
+CONCERNS = values_of(Concern)
+Engagement = Literal["pledged", "process_under_way", "considering", "de_facto_compliance",
+                     "voluntary_report", "supports_norm", "none"]
+ENGAGEMENTS = values_of(Engagement)
+LIST_FACTS: dict[str, tuple[str, ...]] = {"concerns": CONCERNS, "engagement": ENGAGEMENTS}
+NOTHING: dict[str, str] = {"concerns": "none_stated", "engagement": "none"}  # "no value stated"
+REVERSES = "reverses"  # qualifier of an observation that replaces the earlier ones of its fact
+# Staleness: years after which an observation of a fact should be re-checked (None: never;
+# UNGA votes are stale once the next annual vote is due, see Observation.stale).
 STALE_AFTER_YEARS = 3
+STALE_AFTER: dict[str, float | None] = {
+    "legal_tradition": None, "official_languages": None, "ccm_withdrawal_effective": None,
+    "mine_ban_treaty": 5,
+}
+UNGA_VOTE_MONTH = 12  # the annual UNGA resolution on the Convention is voted in December
 
 # Outgoing documents, formats, variants.
 DocKind = Literal["cover_note", "instrument", "full_powers", "steps", "qa", "legislation"]

@@ -23,6 +23,7 @@ import yaml
 from ccmkit.data.schema import (
     ImportRow,
     ObservationRow,
+    OverrideModel,
     Source,
     parse_partial_date,
     precision_of,
@@ -34,14 +35,20 @@ from ccmkit.resources import shipped_data_dir
 from ccmkit.vocab import (
     DATE_FACTS,
     FACT_NAMES,
+    LIST_FACTS,
+    NOTHING,
+    REVERSES,
+    STALE_AFTER,
     STALE_AFTER_YEARS,
     TEXT_FACTS,
     TOKEN_FACTS,
     UNGA_VOTE,
+    UNGA_VOTE_MONTH,
     UNKNOWN,
 )
 
 FACTS_FILE = "facts.csv"
+OVERRIDES_FILE = "overrides.yaml"
 SOURCES_FILE = "sources.yaml"
 FACT_COLUMNS = ("iso3", "fact", "value", "qualifier", "source", "as_of", "quote")
 IMPORT_COLUMNS = ("iso3", "fact", "value", "source_url", "source_title", "as_of", "quote")
@@ -64,19 +71,36 @@ class Observation:
     as_of: date | None = None
     precision: str | None = None  # "day", "month" or "year" of `as_of`
     quote: str | None = None
-    layer: str = "shipped"  # shipped | user | profile
+    layer: str = "shipped"  # shipped | user | profile | override
+    # For a multi-valued fact (concerns, engagement): the observations its value is made of.
+    parts: tuple[Observation, ...] = ()
+    override: Override | None = None  # a reviewer's classification in force, with who and why
 
     @property
     def known(self) -> bool:
         return self.value != UNKNOWN
 
+    @property
+    def values(self) -> tuple[str, ...]:
+        """The value's tokens: several for a multi-valued fact, else the value alone."""
+        if fact_family(self.fact) in LIST_FACTS:
+            return tuple(v for v in self.value.split(";") if v)
+        return (self.value,)
+
     def stale(self, today: date) -> bool:
-        """True when the source is older than the staleness limit (undated counts as stale)."""
-        if not self.known:
+        """True when the fact should be re-checked: a vote once the next annual vote is due,
+        other facts after their kind's limit (:data:`STALE_AFTER`); undated counts as stale."""
+        if not self.known or self.override is not None:
+            return False
+        vote = _UNGA.match(self.fact)
+        if vote:
+            return today >= date(int(vote.group(1)) + 1, UNGA_VOTE_MONTH, 1)
+        years = STALE_AFTER.get(self.fact, STALE_AFTER_YEARS)
+        if years is None:
             return False
         if self.as_of is None:
             return True
-        return (today - self.as_of).days > 365.25 * STALE_AFTER_YEARS
+        return (today - self.as_of).days > 365.25 * years
 
     def age_years(self, today: date) -> float | None:
         return None if self.as_of is None else round((today - self.as_of).days / 365.25, 1)
@@ -85,6 +109,15 @@ class Observation:
     def shown(self) -> str:
         """Value with its qualifier, as a reader sees it."""
         return f"{self.value} ({self.qualifier})" if self.qualifier else self.value
+
+
+@dataclass(frozen=True)
+class Override:
+    """A reviewer's classification of a State that replaces the sourced one, and why."""
+
+    by: str
+    reason: str
+    on: date | None = None
 
 
 def unknown(iso3: str, fact: str) -> Observation:
@@ -111,6 +144,8 @@ def parse_value(name: str, raw: str) -> tuple[str, str | None]:
     raw = raw.strip()
     if family in TEXT_FACTS:
         return raw, None
+    if family in LIST_FACTS:
+        return join_values(family, raw.split(";")), None
     if family in DATE_FACTS:
         if parse_partial_date(raw) is None:
             raise ValueError(f"value of {name} must be a date, got {raw!r}")
@@ -129,6 +164,38 @@ def parse_value(name: str, raw: str) -> tuple[str, str | None]:
                      f"got {raw[:60]!r}")
 
 
+def join_values(fact: str, tokens: Iterable[str]) -> str:
+    """Tokens of a multi-valued fact checked, deduplicated, in vocabulary order, ";"-joined.
+
+    The "nothing stated" token (``none_stated``, ``none``) gives way to any other value."""
+    allowed = LIST_FACTS[fact]
+    given = {t.strip() for t in tokens if t.strip()}
+    wrong = sorted(given - set(allowed) - {UNKNOWN})
+    if wrong:
+        raise ValueError(f"value of {fact} must be one or more of {', '.join(allowed)} "
+                         f"separated by ';', got {wrong[0]!r}")
+    if not given or given == {UNKNOWN}:
+        return UNKNOWN
+    if given - {NOTHING[fact], UNKNOWN}:
+        given -= {NOTHING[fact], UNKNOWN}
+    return ";".join(t for t in allowed if t in given)
+
+
+def fold(found: Iterable[Observation]) -> Observation:
+    """The current value of a multi-valued fact: its observations oldest first, each adding its
+    values, one qualified ``reverses`` replacing all before it. Returned as the newest
+    observation with the joined value and the contributing observations as ``parts``."""
+    ordered = sorted(found, key=lambda o: (o.as_of or date.min, o.layer != "shipped"))
+    kept: list[Observation] = []
+    for obs in ordered:
+        if (obs.qualifier or "").strip().casefold() == REVERSES:
+            kept = []
+        kept.append(obs)
+    fact = ordered[-1].fact
+    value = join_values(fact, [v for o in kept for v in o.values])
+    return replace(kept[-1], value=value, parts=tuple(reversed(kept)))
+
+
 @dataclass
 class FactBook:
     """Every observation by State and fact, from one or more layers, with the source registry."""
@@ -136,6 +203,8 @@ class FactBook:
     sources: dict[str, Source] = field(default_factory=dict)
     observations: dict[str, dict[str, list[Observation]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    overrides: dict[str, dict[str, Observation]] = field(
+        default_factory=lambda: defaultdict(dict))
 
     def add(self, obs: Observation) -> None:
         self.observations[obs.iso3][obs.fact].append(obs)
@@ -145,8 +214,9 @@ class FactBook:
         shipped one; within a layer the newest observation wins (undated counts as oldest)."""
         out: dict[str, Observation] = {}
         for name, found in self.observations.get(iso3, {}).items():
-            best = max(found, key=_precedence)
-            out[name] = best
+            out[name] = fold(found) if name in LIST_FACTS else max(found, key=_precedence)
+        for name, obs in self.overrides.get(iso3, {}).items():
+            out[name] = replace(obs, parts=out[name].parts if name in out else ())
         return out
 
     def history(self, iso3: str, fact: str) -> list[Observation]:
@@ -156,7 +226,7 @@ class FactBook:
 
 
 def _precedence(obs: Observation) -> tuple[int, date, int]:
-    layer = {"shipped": 0, "user": 1, "profile": 2}[obs.layer]
+    layer = {"shipped": 0, "user": 1, "profile": 2, "override": 3}[obs.layer]
     return (layer, obs.as_of or date.min, obs.known)
 
 
@@ -238,6 +308,40 @@ def _shipped(folder: Path, states: frozenset[str]) -> tuple[dict[str, Source],
     return sources, tuple(rows)
 
 
+def override_observation(iso3: str, fact: str, model: OverrideModel,
+                         where: str) -> Observation:
+    """A reviewer's override as the observation in force (layer ``override``)."""
+    if fact not in LIST_FACTS:
+        raise DataError(f"{where}: only {', '.join(LIST_FACTS)} can be overridden, "
+                        f"not {fact!r}")
+    try:
+        value = join_values(fact, model.value)
+    except ValueError as exc:
+        raise DataError(f"{where}: {exc}") from None
+    return Observation(iso3=iso3, fact=fact, value=value, layer="override",
+                       source=Source(title=f"override by {model.by}: {model.reason}"),
+                       as_of=model.on, precision="day" if model.on else None,
+                       override=Override(model.by, model.reason, model.on))
+
+
+def read_overrides(path: Path, states: frozenset[str]) -> list[Observation]:
+    """``overrides.yaml`` of a data folder: ``ISO3: {fact: {value, by, reason, on}}``."""
+    raw = read_yaml(path) or {}
+    if not isinstance(raw, dict):
+        raise DataError(f"{path}: expected a mapping of ISO3 codes to overridden facts")
+    out = []
+    for iso3, facts in raw.items():
+        if iso3 not in states:
+            raise DataError(f"{path}: unknown State {iso3!r}; use an ISO 3166 alpha-3 code")
+        if not isinstance(facts, dict):
+            raise DataError(f"{path}: {iso3}: expected a mapping of fact: override")
+        for fact, body in facts.items():
+            where = f"{path}: {iso3}.{fact}"
+            model = validate(OverrideModel, body, str(path), f"{iso3}.{fact}")
+            out.append(override_observation(iso3, str(fact), model, where))
+    return out
+
+
 def load_factbook(shipped: Path, user: Path | None, states: frozenset[str]) -> FactBook:
     """The shipped observations, then the user's data folder's, in one book."""
     book = FactBook()
@@ -251,6 +355,9 @@ def load_factbook(shipped: Path, user: Path | None, states: frozenset[str]) -> F
         book.sources = merged
         for obs in read_observations(user / FACTS_FILE, merged, "user", states):
             book.add(obs)
+    if user is not None and (user / OVERRIDES_FILE).is_file():
+        for obs in read_overrides(user / OVERRIDES_FILE, states):
+            book.overrides[obs.iso3][obs.fact] = obs
     return book
 
 

@@ -15,8 +15,15 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BeforeValidator, ValidationError, field_validator
 
-from ccmkit.data.facts import Observation, check_fact_name, parse_value
-from ccmkit.data.schema import Source, Strict, Text, parse_partial_date, read_yaml
+from ccmkit.data.facts import Observation, check_fact_name, override_observation, parse_value
+from ccmkit.data.schema import (
+    OverrideModel,
+    Source,
+    Strict,
+    Text,
+    parse_partial_date,
+    read_yaml,
+)
 from ccmkit.errors import DataError
 from ccmkit.vocab import BARRIERS, ROUTES, SIGNATORY_TITLES, Barrier, Route, SignatoryTitle
 
@@ -61,6 +68,7 @@ class ProfileFile(Strict):
     planned_deposit_date: StrictDate | None = None
     barriers: list[Barrier] = []
     facts: dict[str, FactModel] = {}
+    overrides: dict[str, OverrideModel] = {}
     notes: list[Text] = []
 
     @field_validator("languages")
@@ -113,8 +121,15 @@ class Profile:
 
     def apply(self, state: Any) -> Any:
         """The State with this profile's facts and languages merged over its own."""
-        facts = {**state.facts, **{k: replace(v, iso3=state.iso3) for k, v in self.facts.items()}}
+        facts = {**state.facts, **{k: replace(v, iso3=state.iso3, parts=_parts(state, k, v))
+                                   for k, v in self.facts.items()}}
         return replace(state, facts=facts, languages=self.languages or state.languages)
+
+
+def _parts(state: Any, name: str, obs: Observation) -> tuple[Observation, ...]:
+    """An override keeps the sourced observations it replaces, for the brief."""
+    own = state.facts.get(name)
+    return own.parts if obs.override is not None and own is not None else obs.parts
 
 
 Signatory = SignatoryModel
@@ -151,6 +166,8 @@ def profile_from_mapping(raw: Any, where: str, path: Path | None = None) -> Prof
         raise DataError(f"{where}: {_explain(exc)}") from None
     name = Path(where).name
     facts = {key: _observation(key, fact, name, where) for key, fact in model.facts.items()}
+    facts |= {key: override_observation("", key, body, f"{where}: key 'overrides.{key}'")
+              for key, body in model.overrides.items()}
     return Profile(
         path=path, state=model.state,
         languages=tuple(model.languages) if model.languages else None,

@@ -83,6 +83,15 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+class OverrideModel(Strict):
+    """A reviewer's classification of one multi-valued fact (concerns, engagement)."""
+
+    value: list[Text]
+    by: Text
+    reason: Text
+    on: date | None = None
+
+
 # --- States ---------------------------------------------------------------------------------
 
 class NameForms(Strict):

@@ -14,10 +14,11 @@ from ccmkit.data.states import Registry
 from ccmkit.i18n import N_, gettext_for
 from ccmkit.workbench.labels import STATUS_LABELS, fact_label
 from ccmkit.workbench.render import base_context, render_internal
-from ccmkit.workbench.targets import CRITERIA, TIE_RULE, Ranking, Target
+from ccmkit.workbench.targets import CRITERIA, MISSING_RULE, TIE_RULE, Ranking, Target
 
 TITLE = N_("Engagement list")
-CSV_COLUMNS = ("rank", "iso3", "name", "status", "score", "criterion", "weight", "points",
+CSV_COLUMNS = ("rank", "iso3", "name", "status", "score", "range_low", "range_high", "criterion",
+               "weight", "points",
                "fact", "value", "source", "url", "as_of", "missing", "status_as_of")
 
 
@@ -29,6 +30,12 @@ def _signed(value: float) -> str:
     return f"{value:+g}"
 
 
+def _span(target: Target) -> str:
+    """``30..55`` where missing facts could move the score, else ``-``."""
+    low, high = target.range
+    return f"{_num(low)}..{_num(high)}" if target.uncertain else "-"
+
+
 def weights_line(ranking: Ranking) -> str:
     """``weights (default): signatory 30, …`` for the text outputs."""
     pairs = ", ".join(f"{c.name} {_num(ranking.weights[c.name])}" for c in CRITERIA)
@@ -37,16 +44,16 @@ def weights_line(ranking: Ranking) -> str:
 
 def as_table(ranking: Ranking, top: int | None) -> str:
     """An aligned text table: rank, State, status, score, the criteria that gave points."""
-    rows = [("rank", "iso3", "name", "status", "score", "points", "missing")]
+    rows = [("rank", "iso3", "name", "status", "score", "range", "points", "missing")]
     for t in ranking.top(top):
         points = " ".join(f"{s.criterion}{_signed(s.points)}" for s in t.criteria if s.points)
-        rows.append((str(t.rank), t.state.iso3, t.state.un_name, t.state.status,
-                     _num(t.score), points or "-", ",".join(t.missing) or "-"))
+        rows.append((t.shown_rank, t.state.iso3, t.state.un_name, t.state.status,
+                     _num(t.score), _span(t), points or "-", ",".join(t.missing) or "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     lines = ["  ".join([*(c.ljust(w) for c, w in zip(r[:-1], widths, strict=True)),
                         r[-1]]).rstrip() for r in rows]
     lines += [f"{len(rows) - 1} of {len(ranking.targets)} States; {weights_line(ranking)}",
-              f"{TIE_RULE}; a missing fact scores as the less favourable outcome",
+              f"{TIE_RULE}; {MISSING_RULE}",
               f"Convention status as of {ranking.as_of}; sources and dates: --format json|csv"]
     return "\n".join(lines) + "\n"
 
@@ -60,8 +67,9 @@ def _long_rows(ranking: Ranking, top: int | None) -> list[dict[str, Any]]:
     for t in ranking.top(top):
         for s in t.criteria:
             rows.append({
-                "rank": t.rank, "iso3": t.state.iso3, "name": t.state.un_name,
-                "status": t.state.status, "score": t.score, "criterion": s.criterion,
+                "rank": t.shown_rank, "iso3": t.state.iso3, "name": t.state.un_name,
+                "status": t.state.status, "score": t.score, "range_low": t.range[0],
+                "range_high": t.range[1], "criterion": s.criterion,
                 "weight": s.weight, "points": s.points, "fact": s.fact, "value": s.value,
                 "source": s.source or "", "url": s.url or "", "as_of": s.as_of or "",
                 "missing": "yes" if s.missing else "no", "status_as_of": ranking.as_of})
@@ -87,11 +95,12 @@ def as_xlsx(ranking: Ranking, top: int | None, generated: date) -> bytes:
     sheet = book.active
     sheet.title = "Ranking"
     names = [c.name for c in CRITERIA]
-    sheet.append(["rank", "iso3", "name", "status", "score", *names, "missing"])
+    sheet.append(["rank", "iso3", "name", "status", "score", "range_low", "range_high", *names,
+                  "missing"])
     for t in ranking.top(top):
         points = {s.criterion: s.points for s in t.criteria}
-        sheet.append([t.rank, t.state.iso3, t.state.un_name, t.state.status, t.score,
-                      *(points[n] for n in names), ", ".join(t.missing)])
+        sheet.append([t.shown_rank, t.state.iso3, t.state.un_name, t.state.status, t.score,
+                      *t.range, *(points[n] for n in names), ", ".join(t.missing)])
     criteria = book.create_sheet("Criteria")
     criteria.append(list(CSV_COLUMNS))
     for row in _long_rows(ranking, top):
@@ -103,7 +112,7 @@ def as_xlsx(ranking: Ranking, top: int | None, generated: date) -> bytes:
     weights.append([])
     weights.append([f"weights: {ranking.weights.origin}"])
     weights.append([TIE_RULE])
-    weights.append(["a missing fact scores as the less favourable outcome"])
+    weights.append([MISSING_RULE])
     weights.append([f"INTERNAL; Convention status as of {ranking.as_of}"])
     for ws in (sheet, criteria, weights):
         ws.freeze_panes = "A2"
@@ -129,8 +138,9 @@ def document_rows(targets: list[Target], lang: str) -> list[dict[str, Any]]:
     rows = []
     for t in targets:
         rows.append({
-            "rank": t.rank, "name": t.state.names[lang].short, "iso3": t.state.iso3,
+            "rank": t.shown_rank, "name": t.state.names[lang].short, "iso3": t.state.iso3,
             "status": _(STATUS_LABELS[t.state.status]), "score": _num(t.score),
+            "range": (f"{_num(t.range[0])}–{_num(t.range[1])}" if t.uncertain else ""),
             "points": [f"{labels[s.criterion]} {_signed(s.points)}"
                        + (f" ({missing})" if s.missing else "")
                        for s in t.criteria if s.points],
@@ -147,7 +157,8 @@ def document_context(registry: Registry, ranking: Ranking, top: int | None, lang
             "total": len(ranking.targets), "scope_name": scope,
             "weights": [(_(c.label), _(c.short), _num(ranking.weights[c.name]),
                          _(fact_label(c.fact))) for c in CRITERIA],
-            "weights_origin": ranking.weights.origin, "tie_rule": _(TIE_RULE)}
+            "weights_origin": ranking.weights.origin, "tie_rule": _(TIE_RULE),
+            "ties": any(t.tie for t in chosen), "uncertain": any(t.uncertain for t in chosen)}
 
 
 def render_document(registry: Registry, ranking: Ranking, top: int | None, lang: str,

@@ -2,9 +2,10 @@
 
 Each criterion reads one fact of a State (with its source and date) and gives the criterion's
 weight as points when it holds, 0 when it does not. A missing fact (``unknown`` or
-``unconfirmed``) is listed as missing and scored as the less favourable outcome, ``min(0,
-weight)``: never as favourable. A State's score is the sum of its points. Ties are broken by
-:data:`TIE_RULE`. The weights come from ``weights.yaml`` beside this module, or a user's file
+``unconfirmed``) is listed as missing and gives no points: a State's score is the sum of the
+points it has for sure, and its ``range`` the lowest and highest score its missing facts allow.
+Equal scores are ties, shown as such and ordered by :data:`TIE_RULE`. The weights come
+from ``weights.yaml`` beside this module, or a user's file
 of the same shape (``criterion: weight``); a criterion the user's file leaves out keeps its
 default weight.
 
@@ -15,11 +16,11 @@ report call it.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ccmkit import rules
 from ccmkit.data.facts import Observation
 from ccmkit.data.schema import Source, read_yaml
 from ccmkit.data.states import Registry, State
@@ -28,29 +29,15 @@ from ccmkit.i18n import N_
 from ccmkit.resources import package_dir
 
 MAX_WEIGHT = 1000
-TIE_RULE = N_("ties: higher score first, then signatories, then fewer missing facts, then "
-              "ISO 3166 code")
+TIE_RULE = N_("equal scores are tied (shown as =N); within a tie the order is: signatories "
+              "first, then the strongest engagement recorded, then the most recent engagement "
+              "statement, then fewer missing facts, then ISO 3166 code")
+MISSING_RULE = N_("a missing fact gives no points; the range is the lowest and highest score "
+                  "the missing facts allow")
+# Engagement, strongest first, for ordering States within a tie (evidence before the code).
+ENGAGEMENT_ORDER = ("process_under_way", "pledged", "voluntary_report", "de_facto_compliance",
+                    "considering", "supports_norm")
 DEFAULT_TOP = 15
-
-# Statements in a stated position that count as interim steps (support for the norm, a pledge,
-# de facto compliance, a voluntary report, a domestic process under way) ...
-INTERIM = re.compile(
-    r"pledged to (ratify|accede)|intent(ion)? to (ratify|accede|join)"
-    r"|(expresse[sd]|shown|shows|has shown) (interest|support)|\binterested\b"
-    r"|supports? the (CCM|convention)|working to accede|under consideration"
-    r"|(?<!not )(?<!only )(?<!cannot )consider(ing)? (joining|accession|acceding|signing"
-    r"|its position)|de facto compliance|voluntarily compl|voluntary (article 7|transparency)"
-    r" report|recommended accession|internal processes are underway|consultations"
-    r"|draft ratification|advanced stage|procedural",
-    re.IGNORECASE)
-# ... and statements that count as opposition (refusal, objection, military utility).
-OPPOSITION = re.compile(
-    r"military (utility|value)|legitimate'? weapon|legal (weapon|means)"
-    r"|cannot (join|accede|support|consider)|could only consider|will not (ratify|join|accede)"
-    r"|not prepared to join|no interest in|not considering accession|\bobject(s|ed)\b"
-    r"|\bopposed?\b|\brejects\b|counterproductive|insufficiently ambitious|discriminatory"
-    r"|not in a position|withdrew|forgoing|unable to comply",
-    re.IGNORECASE)
 
 Outcome = bool | None  # True: holds; False: does not; None: the fact is missing
 
@@ -63,9 +50,10 @@ def _vote_yes(obs: Observation) -> Outcome:
     return None if obs.value == "unknown" else obs.value == "yes"
 
 
-def _matches(pattern: re.Pattern[str]) -> Callable[[Observation], Outcome]:
+def _any_of(tokens: tuple[str, ...]) -> Callable[[Observation], Outcome]:
+    """Holds when a multi-valued fact (concerns, engagement) has one of `tokens`."""
     def test(obs: Observation) -> Outcome:
-        return bool(pattern.search(obs.value)) if obs.known else None
+        return bool(set(obs.values) & set(tokens)) if obs.known else None
     return test
 
 
@@ -87,15 +75,15 @@ CRITERIA: tuple[Criterion, ...] = (
               N_("Mine Ban Conv."), _yes),
     Criterion("unga_vote_in_favour", "unga_vote", N_("voted for the UNGA resolution"),
               N_("UNGA yes"), _vote_yes),
-    Criterion("interim_steps", "stated_position", N_("interim steps or support stated"),
-              N_("interim steps"), _matches(INTERIM)),
+    Criterion("interim_steps", "engagement", N_("interim steps towards joining"),
+              N_("interim steps"), _any_of(rules.INTERIM_STEPS)),
     Criterion("contamination", "contamination", N_("cluster munition remnants (mine action)"),
               N_("remnants"), _yes),
     Criterion("stockpiles", "stockpiles", N_("holds stockpiles"), N_("stockpiles"), _yes),
     Criterion("producer", "producer", N_("has produced"), N_("producer"), _yes),
     Criterion("used", "used", N_("recorded use"), N_("use"), _yes),
-    Criterion("stated_opposition", "stated_position", N_("opposition stated"),
-              N_("opposition"), _matches(OPPOSITION)),
+    Criterion("stated_opposition", "concerns", N_("opposition stated"),
+              N_("opposition"), _any_of(rules.OPPOSING)),
 )
 BY_NAME = {c.name: c for c in CRITERIA}
 
@@ -185,15 +173,36 @@ class Target:
     state: State
     score: float
     criteria: tuple[Scored, ...]
+    tie: tuple[int, int] | None = None  # first and last rank of the States with this score
 
     @property
     def missing(self) -> list[str]:
         """Names of the facts missing for this State (each once)."""
         return list(dict.fromkeys(s.fact for s in self.criteria if s.missing))
 
+    @property
+    def range(self) -> tuple[float, float]:
+        """The lowest and highest score the State's missing facts allow."""
+        gaps = [s.weight for s in self.criteria if s.missing]
+        return (round(self.score + math.fsum(min(0, w) for w in gaps), 9),
+                round(self.score + math.fsum(max(0, w) for w in gaps), 9))
+
+    @property
+    def uncertain(self) -> bool:
+        """True when missing facts could move the State's score (and so its place)."""
+        low, high = self.range
+        return low != high
+
+    @property
+    def shown_rank(self) -> str:
+        """``12``, or ``=12`` for a State tied with others at rank 12."""
+        return f"={self.tie[0]}" if self.tie else str(self.rank)
+
     def record(self) -> dict:
         return {"rank": self.rank, "iso3": self.state.iso3, "name": self.state.un_name,
                 "score": _number(self.score),
+                "range": [_number(v) for v in self.range],
+                "tie": {"from": self.tie[0], "to": self.tie[1]} if self.tie else None,
                 "criteria": [s.record() for s in self.criteria], "missing": self.missing}
 
 
@@ -210,7 +219,8 @@ class Ranking:
 
     def record(self, n: int | None = None) -> dict:
         """`targets --format json`."""
-        return {"as_of": self.as_of, "states": [t.record() for t in self.top(n)]}
+        return {"as_of": self.as_of, "tie_rule": TIE_RULE,
+                "states": [t.record() for t in self.top(n)]}
 
     def position(self, iso3: str) -> Target | None:
         return next((t for t in self.targets if t.state.iso3 == iso3), None)
@@ -242,7 +252,7 @@ def score_state(state: State, registry: Registry, weights: Weights) -> list[Scor
                else state.fact(criterion.fact))
         outcome = criterion.test(obs)
         weight = weights[criterion.name]
-        points = weight if outcome else 0 if outcome is False else min(0, weight)
+        points = weight if outcome else 0
         out.append(Scored(
             criterion=criterion.name, weight=weight, points=points,
             fact=obs.fact, value=obs.shown, source=obs.source.title if obs.source else None,
@@ -252,7 +262,8 @@ def score_state(state: State, registry: Registry, weights: Weights) -> list[Scor
 
 
 def rank(registry: Registry, states: Iterable[State], weights: Weights | None = None) -> Ranking:
-    """Rank `states` (States Parties are left out): highest score first, ties by TIE_RULE."""
+    """Rank `states` (States Parties are left out): highest score first, ties marked and
+    ordered by :data:`TIE_RULE`."""
     weights = weights or load_weights()
     scored = []
     for state in states:
@@ -260,13 +271,28 @@ def rank(registry: Registry, states: Iterable[State], weights: Weights | None = 
             continue
         criteria = score_state(state, registry, weights)
         total = round(math.fsum(s.points for s in criteria), 9)
-        missing = len({s.fact for s in criteria if s.missing})
-        key = (-total, state.status != "signatory", missing, state.iso3)
-        scored.append((key, state, total, tuple(criteria)))
+        scored.append((_order(state, total, criteria), state, total, tuple(criteria)))
     scored.sort(key=lambda item: item[0])
-    targets = tuple(Target(i, state, total, criteria)
-                    for i, (_, state, total, criteria) in enumerate(scored, start=1))
+    spans: dict[float, list[int]] = {}
+    for i, (_, _, total, _) in enumerate(scored, start=1):
+        spans.setdefault(total, []).append(i)
+    targets = tuple(
+        Target(i, state, total, criteria,
+               (spans[total][0], spans[total][-1]) if len(spans[total]) > 1 else None)
+        for i, (_, state, total, criteria) in enumerate(scored, start=1))
     return Ranking(registry.status.as_of, weights, targets)
+
+
+def _order(state: State, total: float, criteria: list[Scored]) -> tuple:
+    """Sort key: score, then the tie rule's evidence (:data:`TIE_RULE`)."""
+    engaged = rules.engagement(state)
+    strongest = min((ENGAGEMENT_ORDER.index(e) for e in engaged if e in ENGAGEMENT_ORDER),
+                    default=len(ENGAGEMENT_ORDER))
+    obs = state.fact("engagement")
+    latest = max((p.as_of for p in (obs.parts or (obs,)) if p.as_of and engaged), default=None)
+    missing = len({s.fact for s in criteria if s.missing})
+    return (-total, state.status != "signatory", strongest,
+            -(latest.toordinal() if latest else 0), missing, state.iso3)
 
 
 def top_iso3(registry: Registry, n: int = DEFAULT_TOP, weights_file: Path | None = None,
