@@ -46,6 +46,15 @@ CONCERN_BARRIER: dict[str, tuple[str, str]] = {
     "regional_alignment": ("regional_alignment", "waits for its neighbours or region"),
     "capacity_priority": ("bandwidth", "cites capacity, resources or other priorities"),
 }
+# The articles that answer each concern (the brief's ask; the Q&A cites them in full).
+CONCERN_ARTICLES: dict[str, str] = {
+    "security_defence": "Arts. 1, 3(6), 21", "interoperability": "Art. 21",
+    "definition": "Art. 2(2)", "insufficient_ambition": "Arts. 1(1)(c), 9, 21(2)",
+    "users_responsibility": "Arts. 4(4), 6", "process_outside_un": "Arts. 7, 22",
+    "clearance_capacity": "Arts. 4(5)-(8), 6", "stockpile_destruction": "Arts. 3(3)-(5), 6",
+    "territorial_conflict": "Arts. 1, 4, 18", "regional_alignment": "Art. 21",
+    "capacity_priority": "Arts. 6, 9",
+}
 # Engagement that counts as an interim step towards joining (targeting, the brief's ask), and
 # stated concerns that count as opposition (refusal on principle, not a practical obstacle).
 INTERIM_STEPS = ("pledged", "process_under_way", "considering", "de_facto_compliance",
@@ -226,3 +235,34 @@ def treaty_part(state: State, fact: str) -> Choice:
     basis = cite(obs) if obs.value != UNKNOWN else f"{fact}: unknown"
     return Choice(f"steps.{fact}", "conditional",
                   f"{basis}: deadline stated conditionally", (fact,))
+
+
+# The ask for the next meeting: what to request, from the State's engagement (strongest first),
+# its route and its concerns. Values are keys; the brief words them in its language.
+ASKS = ("confirm_route_after_withdrawal", "date_for_parliament", "timeline_to_submit",
+        "formalise_compliance", "name_the_obstacle", "first_step", "open_dialogue")
+
+
+def next_ask(state: State, last_next_step: str | None = None) -> Choice:
+    """The ask for the next meeting, and why (the log's agreed next step comes first)."""
+    engaged = set(engagement(state))
+    obs = cite(state.fact("engagement"))
+    if last_next_step:
+        return Choice("ask", "follow_up", f"the follow-up log's last agreed next step: "
+                      f"{last_next_step}", ("log",))
+    if state.status == "withdrawn":
+        value, why = "confirm_route_after_withdrawal", "withdrew: ask what would allow it to " \
+            "reconsider, and whether it keeps the Convention's norms in practice"
+    elif engaged & {"process_under_way"}:
+        value, why = "date_for_parliament", "a domestic process is under way"
+    elif engaged & {"pledged"} or state.status == "signatory":
+        value, why = "timeline_to_submit", "pledged or signed, no process under way recorded"
+    elif engaged & {"de_facto_compliance", "voluntary_report"}:
+        value, why = "formalise_compliance", "complies in practice or reports voluntarily"
+    elif engaged & {"considering"} or concerns(state):
+        value, why = "name_the_obstacle", "considering joining or has stated concerns"
+    elif engaged & {"supports_norm"}:
+        value, why = "first_step", "supports the aims, no step recorded"
+    else:
+        value, why = "open_dialogue", "no engagement recorded"
+    return Choice("ask", value, f"{why} ({obs})", ("engagement", "status"))

@@ -1,5 +1,6 @@
-"""Targeting: deterministic, decomposable, driven by the weights file, never favourable to a
-missing fact, signatories first when all else is equal."""
+"""Targeting: deterministic, decomposable, driven by the weights file; a missing fact gives no
+points and widens the State's range; ties visible and ordered by evidence; interim steps and
+opposition read the classified engagement and concerns."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from ccmkit.data.states import Registry, State
 from ccmkit.workbench import targets as scoring
 from tests.conftest import run_cli
 
-JSON_KEYS = {"rank", "iso3", "name", "score", "criteria", "missing"}
+JSON_KEYS = {"rank", "iso3", "name", "score", "range", "tie", "criteria", "missing"}
 CRITERION_KEYS = {"criterion", "weight", "points", "fact", "value", "source", "as_of"}
 
 
@@ -39,13 +40,41 @@ def test_ranking_is_deterministic(registry: Registry) -> None:
     assert scoring.rank(registry, shuffled).record() == first
     assert _json("--top", "85") == _json("--top", "85") == first
     ranks = [s["rank"] for s in first["states"]]
-    assert ranks == list(range(1, len(states) + 1))  # ties broken: no shared rank
+    assert ranks == list(range(1, len(states) + 1))  # an order, ties marked separately
+
+
+def test_ties_are_visible_with_their_span(registry: Registry) -> None:
+    data = _json("--top", "85")
+    assert "engagement" in data["tie_rule"] and "ISO 3166" in data["tie_rule"]
+    by_score: dict[float, list[int]] = {}
+    for s in data["states"]:
+        by_score.setdefault(s["score"], []).append(s["rank"])
+    assert any(len(r) > 1 for r in by_score.values())  # the shipped data has ties
+    for s in data["states"]:
+        span = by_score[s["score"]]
+        expected = {"from": span[0], "to": span[-1]} if len(span) > 1 else None
+        assert s["tie"] == expected, s["iso3"]
+    table = run_cli("targets", "--top", "85").output
+    tied = next(s for s in data["states"] if s["tie"])
+    assert re.search(rf"^={tied['tie']['from']}\s+{tied['iso3']}\b", table, re.M), table
+
+
+def test_within_a_tie_evidence_comes_before_the_code(registry: Registry) -> None:
+    base = registry.find("BGD")
+    engaged = _variant(base, "ZZZ", engagement="pledged")
+    silent = _variant(base, "AAA", engagement="supports_norm")
+    # only `pledged` is an interim step: level the scores by giving that criterion no weight
+    flat = scoring.Weights({**scoring.load_weights().values, "interim_steps": 0}, "test")
+    tied = scoring.rank(registry, [silent, engaged], flat)
+    assert [t.state.iso3 for t in tied.targets] == ["ZZZ", "AAA"]
+    assert all(t.tie == (1, 2) and t.shown_rank == "=1" for t in tied.targets)
 
 
 def test_json_shape_and_every_score_decomposes(registry: Registry) -> None:
     data = _json("--top", "1000")
     weights = yaml.safe_load(scoring.default_weights_path().read_text(encoding="utf-8"))
-    assert set(data) == {"as_of", "states"} and data["as_of"] == registry.status.as_of
+    assert set(data) == {"as_of", "tie_rule", "states"}
+    assert data["as_of"] == registry.status.as_of
     assert len(data["states"]) == len(registry.select(("outside",))) == 85
     for state in data["states"]:
         assert set(state) == JSON_KEYS
@@ -68,9 +97,14 @@ def test_default_scores_match_the_facts(registry: Registry) -> None:
     points = {t.state.iso3: {s.criterion: s.points for s in t.criteria}
               for t in ranking.targets}
     assert points["KEN"]["signatory"] == 30 and points["ARG"]["signatory"] == 0
-    assert points["EGY"]["producer"] == -15 and points["EGY"]["stated_opposition"] == -20
-    assert points["COD"]["interim_steps"] == 10  # "delay ... procedural/technical"
-    assert points["KAZ"]["interim_steps"] == 0  # "Not considering accession"
+    assert points["EGY"]["producer"] == -15
+    assert points["VNM"]["stated_opposition"] == 0  # a clearance concern is not opposition
+    assert points["VNM"]["interim_steps"] == 10  # "studying" the Convention: considering
+    assert points["USA"]["stated_opposition"] == -20  # security_defence
+    assert points["ARG"]["stated_opposition"] == -20  # interoperability (Art. 21) objection
+    assert points["GAB"]["interim_steps"] == 0  # the 2017 letter set earlier pledges aside
+    assert points["LTU"]["interim_steps"] == 0 and points["LTU"]["stated_opposition"] == -20
+    assert points["MMR"]["used"] == -10 and points["MMR"]["producer"] == -15  # CMC 2023
     top = [t.state for t in ranking.top(15)]
     assert {s.status for s in top} == {"signatory", "not_signed"}  # a mix, as the plan asks
 
@@ -79,13 +113,13 @@ def test_a_weight_change_in_a_user_file_changes_the_order(tmp_path: Path) -> Non
     default = _order(_json("--top", "85"))
     assert default.index("KEN") < default.index("BGD")  # signatory 30 lifts Kenya
     user = tmp_path / "weights.yaml"
-    user.write_text("signatory: 0\n", encoding="utf-8")
+    user.write_text("signatory: -10\n", encoding="utf-8")
     changed = _json("--top", "85", "--weights", str(user))
     order = _order(changed)
     assert order.index("BGD") < order.index("KEN")
     kenya = next(s for s in changed["states"] if s["iso3"] == "KEN")
     weights = {c["criterion"]: c["weight"] for c in kenya["criteria"]}
-    assert weights["signatory"] == 0 and weights["mine_ban_treaty"] == 15  # others default
+    assert weights["signatory"] == -10 and weights["mine_ban_treaty"] == 15  # others default
     user.write_text("mine_ban_treaty: 200\n", encoding="utf-8")
     heavy = _json("--top", "85", "--weights", str(user))["states"]
     parties = [s["iso3"] for s in heavy if any(
@@ -97,40 +131,41 @@ def _variant(state: State, iso3: str, **facts: str) -> State:
     changed = dict(state.facts)
     for name, value in facts.items():
         changed[name] = (unknown(iso3, name) if value == "unknown"
-                         else replace(state.fact(name), value=value, qualifier=None))
+                         else replace(state.fact(name), value=value, qualifier=None, parts=()))
     return replace(state, iso3=iso3, facts=changed)
 
 
 @pytest.mark.parametrize(("fact", "good", "bad"), [
     ("stockpiles", "no", "yes"), ("mine_ban_treaty", "yes", "no"),
-    ("used", "no", "yes"), ("contamination", "yes", "no")])
-def test_a_missing_fact_is_never_scored_as_favourable(registry: Registry, fact: str,
-                                                      good: str, bad: str) -> None:
+    ("used", "no", "yes"), ("contamination", "yes", "no"),
+    ("engagement", "pledged", "supports_norm"), ("concerns", "clearance_capacity",
+                                                 "security_defence")])
+def test_a_missing_fact_gives_no_points_and_a_range(registry: Registry, fact: str,
+                                                    good: str, bad: str) -> None:
     base = registry.find("BGD")
-    # the State with the missing fact has the code that would win an alphabetical tie
     missing = _variant(base, "AAA", **{fact: "unknown"})
     favourable = _variant(base, "ZZZ", **{fact: good})
     unfavourable = _variant(base, "ZZY", **{fact: bad})
     ranking = scoring.rank(registry, [missing, favourable, unfavourable])
     scores = {t.state.iso3: t.score for t in ranking.targets}
-    assert scores["AAA"] < scores["ZZZ"]
-    assert scores["AAA"] == scores["ZZY"]
-    assert ranking.targets[0].state.iso3 == "ZZZ"
     target = ranking.position("AAA")
-    assert target is not None and fact in target.missing
-    assert target.record()["missing"] == [fact]
+    assert target is not None and target.missing == [fact] and target.uncertain
+    # the sure points: neither the favourable nor (for a negative weight) the worst outcome
+    assert min(scores["ZZY"], scores["ZZZ"]) <= scores["AAA"] <= max(scores["ZZY"],
+                                                                      scores["ZZZ"])
+    assert target.range == (min(scores["ZZY"], scores["ZZZ"]), max(scores["ZZY"],
+                                                                   scores["ZZZ"]))
+    assert target.record()["range"] == list(target.range)
+    assert ranking.position("ZZZ").range == (scores["ZZZ"], scores["ZZZ"])  # type: ignore
 
 
-def test_a_missing_fact_is_not_favourable_whatever_the_sign_of_the_weight(
-        registry: Registry, tmp_path: Path) -> None:
-    user = tmp_path / "w.yaml"
-    user.write_text("stockpiles: 10\nmine_ban_treaty: -10\n", encoding="utf-8")
-    weights = scoring.load_weights(user)
-    base = registry.find("BGD")
-    for fact in ("stockpiles", "mine_ban_treaty"):
-        scored = {s.criterion: s for s in scoring.score_state(
-            _variant(base, "AAA", **{fact: "unknown"}), registry, weights)}
-        assert scored[fact].points == min(0, weights[fact]) and scored[fact].missing
+def test_kenya_with_unknown_stockpiles_ranks_above_a_confirmed_stockpiler(
+        registry: Registry) -> None:
+    ranking = scoring.rank(registry, registry.select(("outside",)))
+    kenya, indonesia = ranking.position("KEN"), ranking.position("IDN")
+    assert kenya is not None and indonesia is not None
+    assert kenya.rank < indonesia.rank and "stockpiles" in kenya.missing
+    assert kenya.range[0] < kenya.score  # the list shows what it does not know
 
 
 @pytest.mark.parametrize("weights_text", [None, "signatory: 0\n"])

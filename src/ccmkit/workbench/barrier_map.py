@@ -1,6 +1,6 @@
 """The one-page internal barrier map: the five barrier categories of the work plan against the
-States they concern (inferred from the sourced facts by ``ccmkit.rules``), with the recommended
-engagement message for each."""
+States for which each is the primary barrier (from their stated concerns, else their facts, by
+``ccmkit.rules.primary_barrier``), with the recommended engagement message for each."""
 
 from __future__ import annotations
 
@@ -16,8 +16,14 @@ from ccmkit.i18n import N_, gettext_for
 from ccmkit.vocab import BARRIERS
 from ccmkit.workbench.messaging import messages
 from ccmkit.workbench.render import base_context, render_internal
+from ccmkit.workbench.targets import rank
 
 TITLE = N_("Barrier map")
+PRIMARY_RULE = N_("Each State appears once, under its primary barrier: the first, in the order "
+                  "defence and security, legal and technical, regional, capacity, awareness, "
+                  "behind its own stated concerns; without a stated concern, the first that its "
+                  "facts point to. Within a barrier, States are in the order of the engagement "
+                  "list, closest to joining first.")
 
 
 @dataclass(frozen=True)
@@ -32,22 +38,22 @@ class Row:
 
 
 def barrier_states(registry: Registry, states: Iterable[State]) -> dict[str, list[State]]:
-    """barrier -> the States outside whose facts point to it (a State may be under several)."""
+    """barrier -> the States outside for which it is the primary barrier (each State once)."""
     out: dict[str, list[State]] = {b: [] for b in BARRIERS}
     for state in states:
-        if not state.outside:
-            continue
-        for choice in rules.infer_barriers(state, registry):
-            out[choice.value].append(state)
+        if state.outside:
+            out[rules.primary_barrier(state, registry).value].append(state)
     return out
 
 
 def rows(registry: Registry, states: Iterable[State], lang: str,
          template_dir: Path | None = None) -> list[Row]:
-    found = barrier_states(registry, states)
+    chosen = list(states)
+    found = barrier_states(registry, chosen)
+    order = {t.state.iso3: t.rank for t in rank(registry, chosen).targets}
     out = []
     for entry in messages(lang, template_dir=template_dir):
-        members = sorted(found[entry.barrier], key=lambda s: s.names[lang].short.casefold())
+        members = sorted(found[entry.barrier], key=lambda s: order.get(s.iso3, 0))
         out.append(Row(entry.barrier, entry.label, tuple(members), entry.engagement,
                        entry.citation))
     return out
@@ -56,8 +62,9 @@ def rows(registry: Registry, states: Iterable[State], lang: str,
 def context(registry: Registry, states: list[State], lang: str, generated: date, scope: str,
             template_dir: Path | None = None) -> dict[str, Any]:
     outside = [s for s in states if s.outside]
+    _ = gettext_for(lang)
     return {**base_context(registry, lang, generated), "scope_name": scope,
-            "count": len(outside),
+            "count": len(outside), "primary_rule": _(PRIMARY_RULE),
             "rows": [{"label": r.label, "states": [s.names[lang].short for s in r.states],
                       "engagement": r.engagement, "citation": r.citation}
                      for r in rows(registry, outside, lang, template_dir)]}

@@ -5,10 +5,14 @@ history from the follow-up log."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from babel import Locale as BabelLocale
+
+from ccmkit import rules
 from ccmkit.documents import DOCUMENTS
 from ccmkit.documents.subject import Subject
 from ccmkit.i18n import N_, gettext_for
@@ -33,6 +37,32 @@ VALUE_LABELS = {"minimal": N_("minimum credible implementation"), "full": N_("fu
                 "firm": N_("shown"), "conditional": N_("shown as conditional"),
                 "left out": N_("omitted")}
 NO_LOG = N_("No log entries.")
+# The ask for the next meeting, by the key :func:`ccmkit.rules.next_ask` chooses.
+ASK_TEXT = {
+    "follow_up": N_("Follow up on the next step agreed at the last contact: {step}"),
+    "confirm_route_after_withdrawal": N_(
+        "Ask what would allow the State to reconsider its withdrawal and whether it still "
+        "observes the Convention's prohibitions in practice; offer a briefing on the way back "
+        "(accession, the form to be confirmed with the UN Treaty Section)."),
+    "date_for_parliament": N_(
+        "Ask when the instrument will go to the cabinet or parliament; offer the model "
+        "instrument and the model legislation to speed it."),
+    "timeline_to_submit": N_(
+        "Ask for a timeline to submit ratification to the competent authority; offer the "
+        "package and a legal briefing."),
+    "formalise_compliance": N_(
+        "Ask the State to formalise its practice by joining, and to submit a voluntary "
+        "Article 7 report in the meantime."),
+    "name_the_obstacle": N_(
+        "Ask which obstacle remains; offer a technical briefing on the articles that answer "
+        "its concerns ({articles})."),
+    "first_step": N_(
+        "Ask for a first step: observer status at the next Meeting of States Parties, a vote "
+        "for the UNGA resolution, an interagency review of the Convention."),
+    "open_dialogue": N_(
+        "Ask for a first meeting with the legal and defence officials in the capital, and "
+        "invite the State to the next Meeting of States Parties as an observer."),
+}
 
 
 def outreach_history(iso3: str, log_url: str | None = None) -> list[dict[str, Any]]:
@@ -56,13 +86,57 @@ def outreach_history(iso3: str, log_url: str | None = None) -> list[dict[str, An
         log.close()
 
 
+def _shown(value: str | list[str], _: Any) -> str:
+    """A fact's value in the brief's language (each token of a multi-valued fact)."""
+    tokens = value if isinstance(value, list) else [value]
+    return ", ".join(_(TOKEN_LABELS[t]) if t in TOKEN_LABELS else t.replace("_", " ")
+                     for t in tokens)
+
+
+def concern_rows(subject: Subject, lang: str, most: int = 3) -> list[dict[str, Any]]:
+    """The State's concerns in its own words, newest first: each statement that adds a concern
+    the newer ones do not already show (at most `most`), with its date and source."""
+    _ = gettext_for(lang)
+    obs = subject.state.fact("concerns")
+    shown: set[str] = set()
+    rows = []
+    for part in obs.parts or (obs,):
+        if not part.known or part.layer == "override" or set(part.values) <= shown:
+            continue
+        shown |= set(part.values)
+        rows.append({"labels": _shown(list(part.values), _),
+                     "quote": _FOOTNOTE.sub("", part.quote or ""),
+                     "as_of": part.as_of.isoformat()[:_DIGITS.get(part.precision or "", 10)]
+                     if part.as_of else _("undated"),
+                     "source": part.source.title if part.source else _("no source")})
+    return rows[:most]
+
+
+_FOOTNOTE = re.compile(r"\[\d+\]")
+_DIGITS = {"year": 4, "circa": 4, "month": 7}
+
+
+def _ask(subject: Subject, lang: str, history: list[dict[str, Any]]) -> dict[str, str]:
+    """The ask for the next meeting, worded in `lang`, with its reason."""
+    _ = gettext_for(lang)
+    last = next((h for h in reversed(history) if h.get("next_step")), None)
+    step = (f"{last['next_step']}" + (f" ({last['due']})" if last.get("due") else "")
+            if last else None)
+    choice = rules.next_ask(subject.state, step)
+    articles = "; ".join(dict.fromkeys(rules.CONCERN_ARTICLES[c]
+                                       for c in rules.concerns(subject.state)))
+    return {"text": _(ASK_TEXT[choice.value]).format(step=step or "", articles=articles),
+            "reason": choice.reason}
+
+
 def _fact_rows(subject: Subject, lang: str) -> list[dict[str, Any]]:
     _ = gettext_for(lang)
     record = state_record(subject.state, subject.registry, subject.options.generated)
     rows = []
     for name, fact in record["facts"].items():
-        token = fact["value"]
-        shown = _(TOKEN_LABELS[token]) if token in TOKEN_LABELS else token.replace("_", " ")
+        if name == "concerns":  # quoted in the brief's first section
+            continue
+        shown = _shown(fact["value"], _)
         rows.append({
             "label": _(fact_label(name)) + (f" ({name.rsplit('_', 1)[1]})"
                                             if name.startswith("unga_vote_") else ""),
@@ -74,7 +148,8 @@ def _fact_rows(subject: Subject, lang: str) -> list[dict[str, Any]]:
 
 
 def context(subject: Subject, lang: str, ranking: Ranking | None = None,
-            log_url: str | None = None) -> dict[str, Any]:
+            log_url: str | None = None,
+            package_languages: Sequence[str] | None = None) -> dict[str, Any]:
     """The brief's context in `lang` (the reasons stay in English, as the rules give them)."""
     _ = gettext_for(lang)
     language = get_language(lang)
@@ -85,6 +160,9 @@ def context(subject: Subject, lang: str, ranking: Ranking | None = None,
     barrier_choices = subject.barrier_choices
     barriers = tuple(c.value for c in barrier_choices)
     m = state.membership
+    history = outreach_history(state.iso3, log_url)
+    override = state.fact("concerns").override
+    names = BabelLocale.parse(language.babel_locale).languages
     return {
         **base_context(registry, lang, generated),
         "S": state.names[lang],
@@ -94,31 +172,41 @@ def context(subject: Subject, lang: str, ranking: Ranking | None = None,
         "route": _(ROUTE_LABELS[subject.route]),
         "groupings": ", ".join(state.groupings),
         "region": state.region,
-        "rank": place.rank if place else None,
+        "rank": place.shown_rank if place else None,
+        "range": ({"low": f"{place.range[0]:g}", "high": f"{place.range[1]:g}"}
+                  if place and place.uncertain else None),
         "score": f"{place.score:g}" if place else None,
         "ranked": len(ranking.targets),
         "weights_origin": ranking.weights.origin,
         "facts": _fact_rows(subject, lang),
+        "concerns": concern_rows(subject, lang),
+        "override": ({"by": override.by, "reason": override.reason,
+                      "values": _shown(list(state.fact("concerns").values), _)}
+                     if override else None),
+        "ask": _ask(subject, lang, history),
         "barriers": [{"label": _(BARRIER_LABELS[c.value]), "reason": c.reason}
                      for c in barrier_choices],
         "messages": messages(lang, barriers, subject.options.template_dir),
         "documents": [_(DOCUMENTS[k].title(subject.route)) for k in DOCUMENTS],
-        "languages": ", ".join(state.languages),
+        "languages": ", ".join(names.get(code, code)
+                               for code in (package_languages or state.languages)),
         "choices": [{"label": _(CHOICE_LABELS.get(c.name, c.name)),
                      "value": _(VALUE_LABELS[c.value]) if c.value in VALUE_LABELS else c.value,
                      "reason": c.reason}
                     for c in subject.choices() if c.name != "barrier"],
-        "history": outreach_history(state.iso3, log_url),
+        "history": history,
         "no_log": _(NO_LOG),
         "english_reasons": lang != "en",
     }
 
 
 def render(subject: Subject, lang: str, formats: Sequence[str],
-           ranking: Ranking | None = None, log_url: str | None = None) -> dict[str, bytes]:
+           ranking: Ranking | None = None, log_url: str | None = None,
+           package_languages: Sequence[str] | None = None) -> dict[str, bytes]:
     """The brief in `lang`: {format: bytes}."""
     _ = gettext_for(lang)
-    return render_internal("brief", lang, context(subject, lang, ranking, log_url), formats,
+    body = context(subject, lang, ranking, log_url, package_languages)
+    return render_internal("brief", lang, body, formats,
                            title=_(TITLE), scope=subject.state.names[lang].short,
                            generated=subject.options.generated,
                            template_dir=subject.options.template_dir)
@@ -133,7 +221,7 @@ def brief_files(subject: Subject, out: Path, languages: Sequence[str],
     ranking = rank(subject.registry, subject.registry.select(("outside",)))
     files = {}
     for lang in languages:
-        for fmt, data in render(subject, lang, formats, ranking, log_url).items():
+        for fmt, data in render(subject, lang, formats, ranking, log_url, languages).items():
             files[folder / f"brief-{lang}.{fmt}"] = data
     return files
 

@@ -140,7 +140,8 @@ def document_rows(targets: list[Target], lang: str) -> list[dict[str, Any]]:
         rows.append({
             "rank": t.shown_rank, "name": t.state.names[lang].short, "iso3": t.state.iso3,
             "status": _(STATUS_LABELS[t.state.status]), "score": _num(t.score),
-            "range": (f"{_num(t.range[0])}–{_num(t.range[1])}" if t.uncertain else ""),
+            "range": (_("{low} to {high}").format(low=_num(t.range[0]), high=_num(t.range[1]))
+                      if t.uncertain else ""),
             "points": [f"{labels[s.criterion]} {_signed(s.points)}"
                        + (f" ({missing})" if s.missing else "")
                        for s in t.criteria if s.points],

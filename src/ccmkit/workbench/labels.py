@@ -27,6 +27,31 @@ FACT_LABELS = {
     "official_languages": N_("Official languages"),
     "stated_position": N_("Stated position"),
     "ccm_withdrawal_effective": N_("Withdrawal effective"),
+    "concerns": N_("Stated concerns"),
+    "engagement": N_("Engagement"),
+}
+CONCERN_LABELS = {
+    "security_defence": N_("security and defence"),
+    "stockpile_destruction": N_("cost or time of stockpile destruction (Art. 3)"),
+    "clearance_capacity": N_("capacity to clear in time (Art. 4)"),
+    "users_responsibility": N_("users and producers should bear the burden"),
+    "interoperability": N_("joint operations with States not party (Art. 21)"),
+    "definition": N_("scope of the definition (Art. 2)"),
+    "insufficient_ambition": N_("the Convention is not strict enough"),
+    "process_outside_un": N_("negotiated outside the United Nations"),
+    "territorial_conflict": N_("an unresolved conflict, occupation or peace process"),
+    "regional_alignment": N_("waits for its neighbours or region"),
+    "capacity_priority": N_("capacity or other priorities"),
+    "none_stated": N_("none stated"),
+}
+ENGAGEMENT_LABELS = {
+    "pledged": N_("pledged to join"),
+    "process_under_way": N_("domestic process under way"),
+    "considering": N_("considering joining"),
+    "de_facto_compliance": N_("complies in practice"),
+    "voluntary_report": N_("voluntary transparency report"),
+    "supports_norm": N_("supports the humanitarian aims"),
+    "none": N_("none recorded"),
 }
 STATUS_LABELS = {
     "signatory": N_("signatory"),
@@ -36,7 +61,7 @@ STATUS_LABELS = {
 }
 TOKEN_LABELS = {"yes": N_("yes"), "no": N_("no"), "unknown": N_("unknown"),
                 "unconfirmed": N_("unconfirmed"), "abstain": N_("abstained"),
-                "absent": N_("absent")}
+                "absent": N_("absent"), **CONCERN_LABELS, **ENGAGEMENT_LABELS}
 CHOICE_LABELS = {
     "barrier": N_("Barrier"),
     "legislation.variant": N_("Model legislation"),
