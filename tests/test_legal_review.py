@@ -174,7 +174,7 @@ def test_no_drafting_note_sends_the_ministry_to_the_authentic_text() -> None:
         assert not re.search(r"(check|[Vv]érifier|verificar|[Cc]otejar)[^.]{0,80}(authentic|"
                              r"authentique|auténtico)", notes, re.I), lang
         assert re.search(r"4\(5\) to \(8\)|4, paragraphes 5 à 8|4, párrafos 5 a 8", notes), lang
-        entries, qa = qa_library(lang)
+        _, qa = qa_library(lang)
         assert "20" in qa["definition-and-exclusions"].answer
 
 
