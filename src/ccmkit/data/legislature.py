@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError, field_validator
 
 from ccmkit.data.schema import Strict, Text, read_yaml
 from ccmkit.errors import DataError
@@ -57,8 +57,16 @@ class LegislatureText(Strict):
 class LegislatureRecord(Strict):
     """One State's entry: texts by language, with the source of each."""
 
-    texts: dict[Literal["en", "fr", "es"], LegislatureText]
-    sources: list[dict[str, str]]
+    texts: dict[str, LegislatureText]
+    sources: list[dict[str, str]] = Field(min_length=1)
+
+    @field_validator("texts")
+    @classmethod
+    def _languages(cls, value: dict[str, LegislatureText]) -> dict[str, LegislatureText]:
+        for lang in value:
+            if lang not in ("en", "fr", "es"):
+                raise ValueError(f"language {lang!r}: use en, fr or es")
+        return value
 
 
 @cache
@@ -77,4 +85,4 @@ def legislatures() -> dict[str, LegislatureRecord]:
 def legislature_text(iso3: str, lang: str) -> LegislatureText:
     """The State's own enacting formula and official journal in `lang`, where recorded."""
     record = legislatures().get(iso3)
-    return record.texts.get(lang, LegislatureText()) if record else LegislatureText()  # type: ignore[call-overload]
+    return record.texts.get(lang, LegislatureText()) if record else LegislatureText()
