@@ -135,7 +135,7 @@ def test_legal_content_of_the_full_law(registry, lang) -> None:
     assert control in text
     transit = {"en": r"Subject to sections \d+ and \d+, no person shall — bring a cluster",
                "fr": r"Sous réserve des articles \d+ et \d+, il est interdit à quiconque",
-               "es": r"Sin perjuicio de las secciones \d+ y \d+, ninguna persona podrá"}[lang]
+               "es": r"Salvo lo dispuesto en las secciones \d+ y \d+, ninguna persona podrá"}[lang]
     assert re.search(transit, text)
     optional = {"en": "[Optional]", "fr": "[Facultatif]", "es": "[Opcional]"}[lang]
     headings = [p.text for p in doc.paragraphs

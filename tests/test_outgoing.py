@@ -207,14 +207,14 @@ LEGAL_FIXES = {
         "c) les munitions qui réunissent toutes les caractéristiques suivantes",
         "conserve, acquiert ou transfère des armes à sous-munitions ou des sous-munitions",
         "au plus tard le 30 avril de l'année suivante (paragraphe 8 de l'article 3)",
-        "le paragraphe 2 l'accompagne",
+        "Selon le paragraphe 2, chaque État partie notifie ses obligations",
         "l'article premier",
     ],
     "es": [
-        "la retirada solo surte efecto seis meses después de que el Depositario reciba el "
-        "instrumento de retirada. Si, al expirar ese plazo de seis meses, el Estado que se "
-        "retira está involucrado en un conflicto armado, la retirada no surte efecto antes del "
-        "final de ese conflicto armado",
+        "la denuncia solo surte efecto seis meses después de que el Depositario reciba el "
+        "instrumento de denuncia. Si, al expirar ese plazo de seis meses, el Estado que "
+        "denuncia la Convención está involucrado en un conflicto armado, la denuncia no surte "
+        "efecto antes del final de ese conflicto armado",
         "el último de ellos el Perú en diciembre de 2023",
         "a) las municiones o submuniciones diseñadas para lanzar bengalas",
         "b) las municiones o submuniciones diseñadas para producir efectos eléctricos",

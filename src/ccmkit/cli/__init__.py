@@ -121,6 +121,9 @@ def document_options(func: Callable) -> Callable:
         click.option("--issuer", metavar="TEXT",
                      help="Who sends the package (author and header) [default: the "
                           "Implementation Support Unit, in each language]."),
+        click.option("--addressee", metavar="TEXT",
+                     help="Addressee of the cover note, as it will be printed [default: the "
+                          "Minister for Foreign Affairs of the State, in each language]."),
         click.option("--drafting", type=click.Choice(DRAFTING_STYLES),
                      help="Drafting style of the model law (default from legal tradition)."),
         click.option("--date", "generated", callback=_iso_date, metavar="YYYY-MM-DD",
@@ -159,6 +162,7 @@ def make_options(params: dict[str, Any]) -> Any:
         drafting=params["drafting"],
         qa=params["qa"],
         issuer=params["issuer"],
+        addressee=params["addressee"],
         generated=params["generated"] or default_generation_date(),
         template_dir=params["template_dir"],
         historical=params["historical"],

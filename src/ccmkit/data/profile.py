@@ -65,6 +65,7 @@ class ProfileFile(Strict):
     instrument: Route | None = None
     provisional_application: bool = False
     signatory: SignatoryModel = SignatoryModel()
+    addressee: Text | None = None  # the cover note's addressee, as it will be printed
     planned_deposit_date: StrictDate | None = None
     barriers: list[Barrier] = []
     facts: dict[str, FactModel] = {}
@@ -114,6 +115,7 @@ class Profile:
     instrument: Route | None = None
     provisional_application: bool = False
     signatory: SignatoryModel = field(default_factory=SignatoryModel)
+    addressee: str | None = None
     planned_deposit_date: date | None = None
     barriers: tuple[str, ...] = ()
     facts: dict[str, Observation] = field(default_factory=dict)
@@ -172,7 +174,8 @@ def profile_from_mapping(raw: Any, where: str, path: Path | None = None) -> Prof
         path=path, state=model.state,
         languages=tuple(model.languages) if model.languages else None,
         instrument=model.instrument, provisional_application=model.provisional_application,
-        signatory=model.signatory, planned_deposit_date=model.planned_deposit_date,
+        signatory=model.signatory, addressee=model.addressee,
+        planned_deposit_date=model.planned_deposit_date,
         barriers=tuple(model.barriers), facts=facts, notes=tuple(model.notes),
     )
 

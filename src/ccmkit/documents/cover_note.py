@@ -14,8 +14,14 @@ def build(subject: Subject, lang: str) -> dict[str, Any]:
     """Context for templates/cover_note/<lang>.html.j2."""
     issuer = Choice("issuer", subject.issuer(lang), "Chosen by the user." if
                     subject.options.issuer else "Default issuer.")
+    chosen = subject.options.addressee or subject.profile.addressee
+    addressee = Choice("addressee", subject.addressee(lang), "Chosen by the user." if chosen
+                       else "Default: the Minister for Foreign Affairs of the State (confirm the "
+                            "exact title before sending).")
     return {
         **common_context(subject, lang),
         "date_line": get_language(lang).long_date(subject.options.generated),
-        "choices": [issuer, route_choice(subject)],
+        "addressee": addressee.value,
+        "addressee_is_default": not chosen,
+        "choices": [issuer, addressee, route_choice(subject)],
     }

@@ -12,6 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ccmkit.data.legislature import government, legislature_text, legislatures
 from ccmkit.documents.choices import Choice
 from ccmkit.documents.library import Clause, ClauseText, Paragraph, clause_library, matches
 from ccmkit.documents.subject import Subject, common_context
@@ -102,6 +103,10 @@ def build(subject: Subject, lang: str) -> dict[str, Any]:
                               f"which the {variant.value} variant leaves out")
         return ref_markup(clause_id, numbers[clause_id])
 
+    def has(clause_id: str) -> bool:
+        """True when the clause is in this variant's text (for conditional references)."""
+        return clause_id in numbers
+
     def optional() -> Markup:
         return Markup('<span class="blank">[{}]</span>').format(_("Optional"))
 
@@ -128,7 +133,13 @@ def build(subject: Subject, lang: str) -> dict[str, Any]:
         "condition": sorted(c.include_when or {}),
         "number": ref_markup(c.id, numbers[c.id]) if c.id in numbers else None,
     } for c in clauses if "full" in c.variants]
-    choices = [variant, style, *(
+    own = legislature_text(subject.state.iso3, lang)
+    form = government(subject.state.names["en"].formal)
+    formula = Choice("legislation.enacting_formula",
+                     "the State's own" if own.enacting_formula else form.value,
+                     _formula_reason(subject.state.iso3, form.value, form.quote, bool(
+                         own.enacting_formula)))
+    choices = [variant, style, formula, *(
         Choice(f"legislation.clause.{c.id}", "included" if c.id in numbers else "left out",
                _why(c, variant.value, facts)) for c in clauses)]
     return {
@@ -136,13 +147,27 @@ def build(subject: Subject, lang: str) -> dict[str, Any]:
         "variant": variant.value,
         "style": drafting,
         "title": texts.title.get(drafting),
-        "enacting_formula": texts.enacting_formula.get(drafting),
+        "enacting_formula": own.enacting_formula or texts.enacting_formula.get(drafting),
+        "government": form.value,
+        "official_journal": own.official_journal,
         "parts": parts,
         "checklist": checklist,
         "ref": ref,
+        "has": has,
         "optional": optional,
         "choices": choices,
     }
+
+
+def _formula_reason(iso3: str, form: str, formal_name: str, own: bool) -> str:
+    """Why the model law has this enacting formula (internal)."""
+    if own:
+        sources = "; ".join(s["source"] for s in legislatures()[iso3].sources)
+        return f"The State's enacting formula and official journal as recorded ({sources})."
+    if form == "unknown":
+        return (f"Form of government not read from the UNTERM formal name {formal_name!r}: a "
+                "neutral bracketed formula.")
+    return f"Form of government ({form}) read from the UNTERM formal name {formal_name!r}."
 
 
 def _why(clause: Clause, variant: str, facts: dict[str, str]) -> str:

@@ -29,6 +29,8 @@ def _(message: str) -> str:  # marks messages for extraction; translated at rend
 
 REGIONS = (_("Africa"), _("Americas"), _("Asia"), _("Europe"), _("Oceania"))
 DEFAULT_ISSUER = N_("Implementation Support Unit of the Convention on Cluster Munitions")
+# The cover note's default addressee: "%(of)s" is the State's "of" form (names.<lang>.of).
+DEFAULT_ADDRESSEE = N_("The Minister for Foreign Affairs %(of)s")
 # The facts content conditions may test (besides the Convention status).
 CONDITION_FACTS = tuple(key for key in CONDITION_KEYS if key != "status")
 
@@ -45,6 +47,7 @@ class Options:
     drafting: str | None = None
     qa: str | None = None
     issuer: str | None = None
+    addressee: str | None = None  # the cover note's addressee (default: the foreign minister)
     generated: date = field(default_factory=date.today)
     template_dir: Path | None = None
     historical: bool = False  # accept a past deposit date (a worked example)
@@ -136,6 +139,14 @@ class Subject:
     def issuer(self, lang: str) -> str:
         """Who sends the package (author metadata, running header, cover note)."""
         return self.options.issuer or gettext_for(lang)(DEFAULT_ISSUER)
+
+    def addressee(self, lang: str) -> str:
+        """To whom the cover note is addressed: the option, the profile, else the Minister for
+        Foreign Affairs of the State in `lang`'s usual form."""
+        chosen = self.options.addressee or self.profile.addressee
+        if chosen:
+            return chosen
+        return gettext_for(lang)(DEFAULT_ADDRESSEE) % {"of": self.state.names[lang].of}
 
     def timeline(self) -> Timeline | None:
         """Deadlines from the deposit date, if one is known."""

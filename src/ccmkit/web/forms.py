@@ -88,6 +88,9 @@ class PackageForm(Form):
                                   default=SIGNATORY_TITLES[0])
     title_text = StringField(N_("Exact title, as it will be printed (optional)"),
                              validators=[Optional(), Length(max=200)])
+    addressee = StringField(N_("Addressee of the cover note, as it will be printed (optional; "
+                               "default: the Minister for Foreign Affairs of the State)"),
+                            validators=[Optional(), Length(max=200)])
     barriers = Checkboxes(N_("Barriers the Q&A answers first (none ticked: from the facts)"))
     legislation = SelectField(N_("Model law"), default="")
     drafting = SelectField(N_("Drafting style of the model law"), default="")

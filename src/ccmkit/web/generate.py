@@ -59,6 +59,7 @@ def package_order(form: PackageForm, iso3: str) -> Order:
         barriers=tuple(form.barriers.data or ()) or None,
         legislation=form.legislation.data or None,
         drafting=form.drafting.data or None,
+        addressee=(form.addressee.data or "").strip() or None,
         generated=date.today(),
     )
     signatory: dict[str, Any] = {}
