@@ -54,6 +54,43 @@ def facts() -> None:
     """Add sourced facts to your data folder (laid over the shipped facts)."""
 
 
+@facts.command("review")
+@click.option("--stale", "stale_only", is_flag=True, help="Only the facts to re-check now.")
+@click.option("--state", "states_", multiple=True, metavar="STATE",
+              help="Only this State (repeatable; ISO code or name) [default: every State "
+                   "outside the Convention].")
+@click.option("--fact", "facts_", multiple=True, metavar="FACT",
+              help="Only this fact (repeatable; e.g. concerns, stockpiles, unga_vote).")
+@click.option("--format", "fmt", type=click.Choice(("xlsx", "csv")), default="xlsx",
+              show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="Output folder (the worksheet goes to OUT/internal/).")
+@status_options
+def facts_review(stale_only: bool, states_: tuple[str, ...], facts_: tuple[str, ...], fmt: str,
+                 out: Path, status_file: Path | None, status_as_of: str | None) -> None:
+    """INTERNAL: a worksheet of the facts to re-check, with empty columns for the new value,
+    qualifier, source, date and quote; fill it and read it back with `ccmkit facts import`."""
+    from ccmkit.data.facts import check_fact_name
+    from ccmkit.data.review import review_rows, worksheet
+    from ccmkit.data.states import today
+    from ccmkit.errors import DataError
+    from ccmkit.workbench.render import INTERNAL_DIR, write_all
+
+    registry = _registry(status_file, status_as_of)
+    for name in facts_:
+        if name != "unga_vote":
+            try:
+                check_fact_name(name)
+            except ValueError as exc:
+                raise DataError(f"--fact: {exc}") from None
+    chosen = ([registry.find(s) for s in states_] if states_
+              else registry.select(("outside",)))
+    rows = review_rows(registry, chosen, today(), stale_only, facts_)
+    path = out / INTERNAL_DIR / f"facts-review.{fmt}"
+    write_all({path: worksheet(rows, fmt)})
+    click.echo(f"{path}: {len(rows)} facts to review (INTERNAL)")
+
+
 @facts.command("import")
 @click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
@@ -61,8 +98,9 @@ def facts() -> None:
               help="Folder to add the facts to [default: ccmkit's folder in your user data "
                    "directory].")
 def facts_import(csv_file: Path, data_dir: Path | None) -> None:
-    """Validate CSV_FILE (columns iso3,fact,value,source_url,source_title,as_of,quote) and add
-    its observations to your data folder; a bad row imports nothing."""
+    """Validate CSV_FILE (columns iso3,fact,value,source_url,source_title,as_of,quote, an
+    optional qualifier; or a filled `facts review` worksheet, .csv or .xlsx) and add its
+    observations to your data folder; a bad row imports nothing."""
     from ccmkit.data.facts import import_facts
     from ccmkit.data.states import load_registry
     from ccmkit.resources import default_user_data_dir

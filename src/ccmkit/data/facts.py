@@ -320,12 +320,12 @@ def override_observation(iso3: str, fact: str, model: OverrideModel,
         raise DataError(f"{where}: {exc}") from None
     return Observation(iso3=iso3, fact=fact, value=value, layer="override",
                        source=Source(title=f"override by {model.by}: {model.reason}"),
-                       as_of=model.on, precision="day" if model.on else None,
-                       override=Override(model.by, model.reason, model.on))
+                       as_of=model.as_of, precision="day" if model.as_of else None,
+                       override=Override(model.by, model.reason, model.as_of))
 
 
 def read_overrides(path: Path, states: frozenset[str]) -> list[Observation]:
-    """``overrides.yaml`` of a data folder: ``ISO3: {fact: {value, by, reason, on}}``."""
+    """``overrides.yaml`` of a data folder: ``ISO3: {fact: {value, by, reason, as_of}}``."""
     raw = read_yaml(path) or {}
     if not isinstance(raw, dict):
         raise DataError(f"{path}: expected a mapping of ISO3 codes to overridden facts")
@@ -337,6 +337,8 @@ def read_overrides(path: Path, states: frozenset[str]) -> list[Observation]:
             raise DataError(f"{path}: {iso3}: expected a mapping of fact: override")
         for fact, body in facts.items():
             where = f"{path}: {iso3}.{fact}"
+            if fact not in LIST_FACTS:
+                raise DataError(f"{where}: only {', '.join(LIST_FACTS)} can be overridden")
             model = validate(OverrideModel, body, str(path), f"{iso3}.{fact}")
             out.append(override_observation(iso3, str(fact), model, where))
     return out
@@ -372,29 +374,43 @@ def source_id(url: str | None, title: str) -> str:
 
 def convert_import_rows(path: Path, states: Iterable[str],
                         known: Mapping[str, Source]) -> tuple[dict[str, Source], list[dict]]:
-    """Validate a CSV in the reference sample's format; return new sources and fact rows.
+    """Validate a CSV in the reference sample's format, or a filled review worksheet (CSV or
+    XLSX, ``ccmkit facts review``); return new sources and fact rows.
 
     Every row is checked before anything is returned, so a bad row imports nothing.
     """
-    states = set(states)
+    from ccmkit.data.review import filled_rows, is_worksheet
+
+    if is_worksheet(path):
+        records = filled_rows(path)
+    else:
+        records = [(f"{path}, line {line}", dict(_blank_to_none(row)))
+                   for line, row in _csv_rows(path, IMPORT_COLUMNS)]
+    return convert_records(records, set(states), known)
+
+
+def convert_records(records: Iterable[tuple[str, Mapping[str, str | None]]], states: set[str],
+                    known: Mapping[str, Source]) -> tuple[dict[str, Source], list[dict]]:
+    """Validate import records (``where``, {iso3, fact, value, qualifier?, source_title,
+    source_url, as_of, quote}); return the new sources and the fact rows."""
     new_sources: dict[str, Source] = {}
     rows: list[dict] = []
-    for line, row in _csv_rows(path, IMPORT_COLUMNS):
-        where = f"{path}, line {line}"
-        record = validate(ImportRow, _blank_to_none(row), str(path), f"line {line}")
+    for where, row in records:
+        file, _, line = where.rpartition(", ")
+        record = validate(ImportRow, dict(row), file, line)
         sid = None
         if record.source_title:
             sid = source_id(record.source_url, record.source_title)
             if sid not in known:
                 new_sources[sid] = Source(title=record.source_title, url=record.source_url)
         fact_row = {"iso3": record.iso3, "fact": record.fact, "value": record.value,
-                    "qualifier": None, "source": sid,
+                    "qualifier": record.qualifier, "source": sid,
                     "as_of": None if record.as_of.startswith("undated") else record.as_of,
                     "quote": record.quote}
-        checked = validate(ObservationRow, fact_row, str(path), f"line {line}")
+        checked = validate(ObservationRow, fact_row, file, line)
         _observation(checked, {**known, **new_sources}, "user", states, where)
         token, qualifier = parse_value(record.fact, record.value)
-        rows.append({**fact_row, "value": token, "qualifier": qualifier})
+        rows.append({**fact_row, "value": token, "qualifier": record.qualifier or qualifier})
     return new_sources, rows
 
 

@@ -89,7 +89,7 @@ class OverrideModel(Strict):
     value: list[Text]
     by: Text
     reason: Text
-    on: date | None = None
+    as_of: date | None = None  # when the reviewer decided
 
 
 # --- States ---------------------------------------------------------------------------------
@@ -180,6 +180,7 @@ class ImportRow(Strict):
     iso3: ISO3
     fact: Text
     value: Text
+    qualifier: Text | None = None
     source_url: Text | None = None
     source_title: Text | None = None
     as_of: Text

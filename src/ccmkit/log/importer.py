@@ -3,16 +3,14 @@ stored, bad rows named by line."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from ccmkit.errors import CcmkitError
 from ccmkit.log.store import Fields, Package, check
+from ccmkit.tables import read_table
 
 # Header (lower case, spaces and hyphens as underscores) -> field.
 HEADERS = {
@@ -35,59 +33,6 @@ def _header(name: Any) -> str:
 def _token(value: str) -> str:
     """'Meeting held', 'meeting_held', ' MEETING-HELD ' -> 'meeting-held'."""
     return re.sub(r"[\s_\-]+", "-", value.strip().lower())
-
-
-def _decode(raw: bytes, path: Path) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise CcmkitError(f"{path}: neither UTF-8 nor Windows-1252 text; save it as CSV UTF-8")
-
-
-def _csv_rows(path: Path, raw: bytes) -> Iterator[tuple[int, list[Any]]]:
-    text = _decode(raw, path)
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        line = 1
-        for row in reader:
-            yield line, row
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise CcmkitError(f"{path}: line {reader.line_num}: malformed CSV ({exc})") from None
-
-
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise CcmkitError(f"{path}: not a readable XLSX workbook ({exc})") from None
-    try:
-        sheet = book.worksheets[0]
-        for line, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield line, list(row)
-    finally:
-        book.close()
-
-
-def _rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise CcmkitError(f"{path}: give a .csv or .xlsx file")
-    if suffix == ".xlsx":
-        return _xlsx_rows(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CcmkitError(f"{path}: cannot read it ({exc.strerror})") from None
-    return _csv_rows(path, raw)
 
 
 def _columns(path: Path, header: list[Any]) -> dict[int, str]:
@@ -160,7 +105,7 @@ def read_records(path: Path) -> list[Fields]:
     """Every row of ``path`` as checked Fields; one error naming all bad lines otherwise."""
     if not path.is_file():
         raise CcmkitError(f"{path}: no such file; give the spreadsheet to import")
-    rows = _rows(path)
+    rows = read_table(path)
     header = next(rows, None)
     if header is None:
         raise CcmkitError(f"{path}: empty file; give a header line and records")
