@@ -16,7 +16,7 @@ from ccmkit import rules
 from ccmkit.data.facts import OVERRIDES_FILE, Observation, fold
 from ccmkit.data.states import load_registry
 from ccmkit.resources import package_dir
-from ccmkit.vocab import CONCERNS, ENGAGEMENTS, LIST_FACTS
+from ccmkit.vocab import CONCERNS, ENGAGEMENTS
 from tests.conftest import run_cli
 
 REG = load_registry()
