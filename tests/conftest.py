@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from ccmkit.api import PackageRequest, prepare
 from ccmkit.cli import cli
 from ccmkit.data.facts import Observation
 from ccmkit.data.profile import Profile
@@ -35,10 +36,9 @@ def registry() -> Registry:
 
 def make_subject(registry: Registry, code: str, profile: Profile | None = None,
                  **options) -> Subject:
-    profile = profile or Profile()
-    state = profile.apply(registry.find(code))
+    """A Subject through the front door (ccmkit.prepare), as every front end makes it."""
     options.setdefault("generated", GENERATED)
-    return Subject(state, registry, profile, Options(**options))
+    return prepare(registry, PackageRequest(code, profile, Options(**options), kinds=()))
 
 
 def fact(value: str, name: str = "") -> Observation:

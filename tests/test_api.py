@@ -7,6 +7,7 @@ import pickle
 import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from multiprocessing import get_context
 
 import pytest
@@ -37,7 +38,7 @@ def test_each_error_has_its_exit_code() -> None:
 
 
 def test_public_api_is_small_and_lazy() -> None:
-    assert set(ccmkit.__all__) >= {"load_registry", "prepare_subject", "render_document",
+    assert set(ccmkit.__all__) >= {"load_registry", "prepare", "PackageRequest", "render_document",
                                    "build_package", "CcmkitError"}
     for name in ccmkit.__all__:
         assert getattr(ccmkit, name) is not None
@@ -48,8 +49,8 @@ def test_public_api_is_small_and_lazy() -> None:
 
 def test_api_end_to_end(tmp_path) -> None:
     registry = ccmkit.load_registry()
-    subject = ccmkit.prepare_subject(registry, "Kenya", {"planned_deposit_date": "2027-03-15"},
-                                     ccmkit.Options(generated=GENERATED))
+    subject = ccmkit.prepare(registry, ccmkit.PackageRequest(
+        "Kenya", {"planned_deposit_date": "2027-03-15"}, ccmkit.Options(generated=GENERATED)))
     files = ccmkit.render_document(subject, "instrument", "en", ["docx", "docx"])
     assert list(files) == ["docx"] and files["docx"].startswith(b"PK")
     manifest = ccmkit.build_package(subject, tmp_path, ["auto", "en"], ["pdf"], ["steps"])
@@ -58,13 +59,27 @@ def test_api_end_to_end(tmp_path) -> None:
 
 
 def test_front_door_errors(registry) -> None:
+    request = ccmkit.PackageRequest
     with pytest.raises(StateNotFound, match="unknown State 'Atlantis'"):
-        ccmkit.prepare_subject(registry, "Atlantis")
+        ccmkit.prepare(registry, request("Atlantis"))
     with pytest.raises(NotEligible, match="already a State Party"):
-        ccmkit.prepare_subject(registry, "FRA")
+        ccmkit.prepare(registry, request("FRA"))
+    with pytest.raises(NotEligible, match="brief is for States outside"):
+        ccmkit.prepare(registry, request("FRA", kinds=("brief",)))
     with pytest.raises(DataError, match="'state' is 'ARG' but the package is for KEN"):
-        ccmkit.prepare_subject(registry, "KEN", {"state": "ARG"})
-    assert ccmkit.prepare_subject(registry, "FRA", outside_only=False).state.iso3 == "FRA"
+        ccmkit.prepare(registry, request("KEN", {"state": "ARG"}))
+    assert ccmkit.prepare(registry, request("FRA", kinds=())).state.iso3 == "FRA"
+
+
+def test_eligibility_is_a_property_of_each_kind(registry, monkeypatch) -> None:
+    """A document for States Parties is one registry entry: the front door asks the kind."""
+    from ccmkit import documents
+
+    party_only = replace(documents.DOCUMENTS["steps"], eligible=("state_party",))
+    monkeypatch.setitem(documents.DOCUMENTS, "steps", party_only)
+    assert ccmkit.prepare(registry, ccmkit.PackageRequest("FRA", kinds=("steps",)))
+    with pytest.raises(NotEligible):
+        ccmkit.prepare(registry, ccmkit.PackageRequest("KEN", kinds=("steps",)))
 
 
 def test_profile_of_another_state_on_every_command(tmp_path) -> None:

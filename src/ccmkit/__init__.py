@@ -4,7 +4,7 @@ The public API (heavy modules load on first use, so ``ccmkit --help`` stays fast
 
     import ccmkit
     registry = ccmkit.load_registry()
-    subject = ccmkit.prepare_subject(registry, "KEN", Path("kenya.yaml"), ccmkit.Options())
+    subject = ccmkit.prepare(registry, ccmkit.PackageRequest("KEN", Path("kenya.yaml")))
     files = ccmkit.render_document(subject, "instrument", "en")   # {"docx": b"...", ...}
     manifest = ccmkit.build_package(subject, Path("out"), ["auto"])
 """
@@ -30,6 +30,7 @@ __all__ = [
     "NotEligible",
     "Options",
     "OutputError",
+    "PackageRequest",
     "StateNotFound",
     "Subject",
     "TemplateError",
@@ -37,24 +38,26 @@ __all__ = [
     "build_package",
     "find_state",
     "load_registry",
-    "prepare_subject",
+    "prepare",
     "read_profile",
     "render_document",
 ]
 
 if TYPE_CHECKING:
     from ccmkit.api import (
+        PackageRequest,
         build_package,
         find_state,
         load_registry,
-        prepare_subject,
+        prepare,
         read_profile,
         render_document,
     )
     from ccmkit.documents.subject import Options, Subject
 
 _LAZY = {"build_package": "ccmkit.api", "find_state": "ccmkit.api",
-         "load_registry": "ccmkit.api", "prepare_subject": "ccmkit.api",
+         "load_registry": "ccmkit.api", "prepare": "ccmkit.api",
+         "PackageRequest": "ccmkit.api",
          "read_profile": "ccmkit.api", "render_document": "ccmkit.api",
          "Options": "ccmkit.documents.subject", "Subject": "ccmkit.documents.subject"}
 

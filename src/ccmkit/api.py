@@ -1,14 +1,15 @@
 """The public API (re-exported by ``ccmkit``): the CLI, the batch and the web call these.
 
-State + profile + options are assembled in one place, ``prepare_subject``: State look-up,
-the profile's own State check, and eligibility, the same for `package`, `timeline` and
-`batch`.
+State + profile + options are assembled in one place, :func:`prepare` of a
+:class:`PackageRequest`: State look-up, the profile's own State check, the deposit date and the
+eligibility of the requested kinds, the same for `package`, `brief`, `timeline`, `batch`, the
+web and the tests.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from ccmkit.data.profile import Profile, check_profile_state, load_profile, prof
 from ccmkit.data.states import Registry, State
 from ccmkit.documents.subject import Options, Subject
 from ccmkit.errors import CcmkitError, NotEligible
+from ccmkit.vocab import DOC_KINDS
 
 
 def load_registry(status_file: Path | None = None, status_as_of: str | None = None,
@@ -44,33 +46,54 @@ def read_profile(profile: Path | Profile | Mapping[str, Any] | None, where: str 
     return replace(profile_from_mapping(dict(profile), where), path=Path(where))
 
 
-def prepare_subject(
-    registry: Registry,
-    state: str,
-    profile: Path | Profile | Mapping[str, Any] | None = None,
-    options: Options | None = None,
-    *,
-    profile_where: str = "",
-    outside_only: bool = True,
-) -> Subject:
-    """The State (profile merged) with its options, checked: the one front door.
+@dataclass(frozen=True)
+class PackageRequest:
+    """What a front end asks for: a State (code or name), its profile, the options, and the
+    document kinds (outgoing, or ``brief``) whose eligibility the State must meet."""
+
+    state: str
+    profile: Path | Profile | Mapping[str, Any] | None = None
+    options: Options = field(default_factory=Options)
+    kinds: tuple[str, ...] = DOC_KINDS
+    profile_where: str = ""
+
+
+def prepare(registry: Registry, request: PackageRequest) -> Subject:
+    """The State (profile merged) with its options, checked: the one front door of the CLI,
+    the batch, the web and the tests.
 
     Raises StateNotFound, DataError (bad profile, or a profile naming another State) and
-    NotEligible (a State Party, when ``outside_only``: packages are for States outside the
-    Convention; `timeline` also computes a State Party's historical dates).
+    NotEligible (a State whose status a requested kind is not for: the package and the brief
+    are for States outside the Convention; ``kinds=()`` asks for none, as `timeline` does).
     """
-    found = find_state(registry, state)
-    loaded = read_profile(profile, profile_where)
+    found = registry.find(request.state)
+    loaded = read_profile(request.profile, request.profile_where)
     check_profile_state(loaded, found)
     merged = loaded.apply(found)
-    subject = Subject(merged, registry, loaded, options or Options())
+    subject = Subject(merged, registry, loaded, request.options)
     check_deposit(subject)
-    if outside_only and merged.status == "state_party":
-        raise NotEligible(
-            f"{merged.un_name} ({merged.iso3}) is already a State Party (status as of "
-            f"{registry.status.as_of}); ccmkit is for States outside the Convention: check the "
-            "State or pass an updated --status-file")
+    check_eligible(merged, request.kinds, registry.status.as_of)
     return subject
+
+
+def check_eligible(state: State, kinds: Sequence[str], as_of: str) -> None:
+    """NotEligible when a requested document kind is not for the State's status (the one
+    eligibility rule)."""
+    from ccmkit.documents import eligible_statuses
+
+    for kind in dict.fromkeys(kinds):
+        allowed = eligible_statuses(kind)
+        if state.status in allowed:
+            continue
+        what = f"ccmkit's {kind.replace('_', ' ')}"
+        if state.status == "state_party":
+            raise NotEligible(
+                f"{state.un_name} ({state.iso3}) is already a State Party (status as of "
+                f"{as_of}); {what} is for States outside the Convention: check the State or "
+                "pass an updated --status-file")
+        raise NotEligible(f"{state.un_name} ({state.iso3}) is {state.status.replace('_', ' ')} "
+                          f"(status as of {as_of}); {what} is for "
+                          f"{', '.join(s.replace('_', ' ') for s in allowed)} States only")
 
 
 def check_deposit(subject: Subject, deposit: date | None = None) -> None:

@@ -175,7 +175,7 @@ def plan(
     A problem with one entry (unknown State, State Party, broken profile, listed twice with
     different values) becomes that Job's error; the other States still run.
     """
-    from ccmkit.api import find_state, prepare_subject
+    from ccmkit.api import PackageRequest, find_state, prepare
     from ccmkit.data.profile import read_profile
 
     jobs: dict[str, Job] = {}
@@ -217,8 +217,9 @@ def plan(
         state_languages = state.languages
         if not error:
             try:  # validated here so the plan is right; the worker gets the raw mapping
-                subject = prepare_subject(registry, state.iso3, raw if raw else None, options,
-                                          profile_where="; ".join(where) or state.iso3)
+                subject = prepare(registry, PackageRequest(
+                    state.iso3, raw if raw else None, options, kinds,
+                    profile_where="; ".join(where) or state.iso3))
                 state_languages = subject.state.languages
             except CcmkitError as exc:
                 error = str(exc)
@@ -301,7 +302,7 @@ def _registry(status_file: Path | None, status_as_of: str | None,
 
 def run_job(job: Job, settings: Settings) -> Result:
     """Generate one State's package; never raises for that State's own problems."""
-    from ccmkit.api import prepare_subject
+    from ccmkit.api import PackageRequest, prepare
     from ccmkit.package import build_package
 
     result = Result(job.code, job.name, job.status, job.languages, ok=False)
@@ -314,8 +315,8 @@ def run_job(job: Job, settings: Settings) -> Result:
                 rezip(settings.out, job.code)
             return replace(result, ok=True, skipped=True, files=files)
         registry = _registry(settings.status_file, settings.status_as_of, settings.data_dir)
-        subject = prepare_subject(registry, job.code, job.profile or None, job.options,
-                                  profile_where=job.profile_where or job.code)
+        subject = prepare(registry, PackageRequest(job.code, job.profile or None, job.options,
+                                                   job.kinds, job.profile_where or job.code))
         manifest = build_package(subject, settings.out, job.languages, job.formats, job.kinds,
                                  extra={"inputs": job.fingerprint}, force=settings.force,
                                  zipped=settings.zip)

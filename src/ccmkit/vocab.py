@@ -18,6 +18,7 @@ def values_of(literal: object) -> tuple[str, ...]:
 Status = Literal["state_party", "signatory", "not_signed", "withdrawn"]
 STATUSES = values_of(Status)
 OUTSIDE = "outside"  # selector: every State that is not a State Party
+OUTSIDE_STATUSES: tuple[Status, ...] = ("signatory", "not_signed", "withdrawn")
 STATUS_SELECTORS = (*STATUSES, OUTSIDE)
 Route = Literal["ratification", "acceptance", "approval", "accession"]
 ROUTES = values_of(Route)

@@ -182,10 +182,12 @@ def make_options(params: dict[str, Any]) -> Any:
 def package(state: str, profile: Path | None, force: bool, status_file: Path | None,
             status_as_of: str | None, with_brief: bool = False, **params: Any) -> None:
     """Generate the package for one STATE (ISO code or name)."""
-    from ccmkit.api import build_package, prepare_subject
+    from ccmkit.api import PackageRequest, build_package, prepare
 
     registry = _registry(status_file, status_as_of)
-    subject = prepare_subject(registry, state, profile, make_options(params))
+    kinds = tuple(params["docs"]) or DOC_KINDS
+    subject = prepare(registry, PackageRequest(
+        state, profile, make_options(params), (*kinds, "brief") if with_brief else kinds))
     manifest = build_package(subject, params["out"], params["langs"], params["formats"],
                              params["docs"], force=force)
     where = params["out"] / subject.state.iso3
@@ -210,13 +212,13 @@ def package(state: str, profile: Path | None, force: bool, status_file: Path | N
 def timeline(state: str, deposit_date: date, profile: Path | None, historical: bool, fmt: str,
              status_file: Path | None, status_as_of: str | None) -> None:
     """Entry into force and deadlines for STATE if it deposits on --deposit-date."""
-    from ccmkit.api import check_deposit, prepare_subject
+    from ccmkit.api import PackageRequest, check_deposit, prepare
     from ccmkit.documents.subject import Options
     from ccmkit.report import show_timeline
 
     registry = _registry(status_file, status_as_of)
-    subject = prepare_subject(registry, state, profile, Options(historical=historical),
-                              outside_only=False)
+    subject = prepare(registry, PackageRequest(state, profile, Options(historical=historical),
+                                               kinds=()))
     check_deposit(subject, deposit_date)
     click.echo(show_timeline(subject.state, deposit_date, fmt), nl=False)
 

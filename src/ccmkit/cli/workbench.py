@@ -107,21 +107,13 @@ def brief(state: str, profile: Path | None, formats: tuple[str, ...], langs: tup
           generated: date | None, out: Path, status_file: Path | None,
           status_as_of: str | None) -> None:
     """INTERNAL: the brief on STATE for the person meeting its mission (OUT/internal/<ISO3>/)."""
-    from ccmkit.data.profile import Profile, check_profile_state, load_profile
-    from ccmkit.documents.subject import Options, Subject
+    from ccmkit.api import PackageRequest, prepare
+    from ccmkit.documents.subject import Options
     from ccmkit.workbench.brief import write_briefs
 
     registry = _registry(status_file, status_as_of)
-    found = registry.find(state)
-    loaded = load_profile(profile) if profile else Profile()
-    check_profile_state(loaded, found)
-    found = loaded.apply(found)
-    if not found.outside:
-        raise CcmkitError(f"{found.un_name} ({found.iso3}) is already a State Party (status as "
-                          f"of {registry.status.as_of}); a brief is for States outside the "
-                          "Convention")
-    subject = Subject(found, registry, loaded,
-                      Options(generated=generated or default_generation_date()))
+    options = Options(generated=generated or default_generation_date())
+    subject = prepare(registry, PackageRequest(state, profile, options, kinds=("brief",)))
     _echo_paths(write_briefs(subject, out, langs, formats or FORMATS))
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from ccmkit.documents import cover_note, full_powers, instrument, legislation, qa, steps
 from ccmkit.documents.subject import Subject
+from ccmkit.vocab import OUTSIDE_STATUSES, Status
 
 
 def _(message: str) -> str:  # marks titles for extraction; translated at render time
@@ -24,6 +25,9 @@ class DocumentKind:
     titles: Mapping[str, str]
     build: Callable[[Subject, str], dict[str, Any]]
     running_header: bool = True
+    # The Convention statuses of the States this document is for (checked once, by the front
+    # door, for the kinds requested): the package is for States outside the Convention.
+    eligible: tuple[Status, ...] = OUTSIDE_STATUSES
 
     def title(self, route: str) -> str:
         """The untranslated title for `route` (ratification, acceptance, approval, accession)."""
@@ -49,3 +53,11 @@ DOCUMENTS: dict[str, DocumentKind] = {
     "qa": DocumentKind("qa", {"*": _("Questions and answers")}, qa.build),
     "legislation": DocumentKind("legislation", {"*": _("Model legislation")}, legislation.build),
 }
+
+# Internal documents made for one State, with the statuses they are for.
+INTERNAL_ELIGIBLE: dict[str, tuple[Status, ...]] = {"brief": OUTSIDE_STATUSES}
+
+
+def eligible_statuses(kind: str) -> tuple[Status, ...]:
+    """The Convention statuses a document kind (outgoing or internal) is made for."""
+    return DOCUMENTS[kind].eligible if kind in DOCUMENTS else INTERNAL_ELIGIBLE[kind]

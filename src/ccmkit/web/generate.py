@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -9,8 +10,9 @@ from flask import Blueprint, abort, redirect, render_template, request, send_fil
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ccmkit.api import PackageRequest, prepare
 from ccmkit.documents.subject import Options
-from ccmkit.errors import CcmkitError, StateNotFound
+from ccmkit.errors import CcmkitError, NotEligible, StateNotFound
 from ccmkit.vocab import DOC_KINDS, FORMATS
 from ccmkit.web.forms import PackageForm, WorkshopForm
 from ccmkit.web.i18n import _, current_lang
@@ -30,22 +32,27 @@ def package() -> Response | str | tuple[str, int]:
     error = None
     if form.validate_on_submit():
         registry = services().registry
-        try:
-            state = registry.find(form.state.data or "")
+        order = package_order(form, form.state.data or "")
+        try:  # the front door checks the State, its settings and eligibility
+            state = prepare(registry, PackageRequest(order.codes[0], order.profile or None,
+                                                     order.options, order.kinds)).state
         except StateNotFound as exc:
             form.state.errors = [str(exc)]
+        except NotEligible:
+            form.state.errors = [_("%(name)s is already a State Party: a package is for "
+                                   "States outside the Convention.",
+                                   name=state_name(registry.find(order.codes[0])))]
+        except CcmkitError as exc:
+            error = str(exc)
         else:
-            if not state.outside:
-                form.state.errors = [_("%(name)s is already a State Party: a package is for "
-                                       "States outside the Convention.", name=state_name(state))]
+            try:
+                job_id = services().jobs.start(current_user.user.id, registry,
+                                               replace(order, codes=(state.iso3,),
+                                                       label=state.iso3))
+            except CcmkitError as exc:
+                error = str(exc)
             else:
-                try:
-                    job_id = services().jobs.start(current_user.user.id, registry,
-                                                   package_order(form, state.iso3))
-                except CcmkitError as exc:
-                    error = str(exc)
-                else:
-                    return redirect(url_for("generate.job", kind="package", job_id=job_id))
+                return redirect(url_for("generate.job", kind="package", job_id=job_id))
     status = 400 if request.method == "POST" else 200
     return render_template("package.html", form=form, error=error), status
 

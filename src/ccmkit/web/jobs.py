@@ -114,15 +114,15 @@ def render_brief(job: batching.Job, settings: batching.Settings, log_url: str | 
     ``<ISO3>/`` (the package and its ZIP). The outreach history comes from the server's own
     log (``log_url``).
     """
-    from ccmkit.api import prepare_subject
+    from ccmkit.api import PackageRequest, prepare
     from ccmkit.workbench.brief import brief_files
     from ccmkit.workbench.render import write_all
 
     if job.error:
         raise CcmkitError(job.error)
     registry = batching._registry(settings.status_file, settings.status_as_of, settings.data_dir)
-    subject = prepare_subject(registry, job.code, job.profile or None, job.options,
-                              profile_where=job.profile_where or job.code)
+    subject = prepare(registry, PackageRequest(job.code, job.profile or None, job.options,
+                                               ("brief",), job.profile_where or job.code))
     rendered = brief_files(subject, Path(), job.languages, job.formats, log_url)
     write_all({settings.out / path: data for path, data in rendered.items()})
     return sorted(path.as_posix() for path in rendered)
