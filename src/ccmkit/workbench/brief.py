@@ -13,6 +13,7 @@ from typing import Any
 from babel import Locale as BabelLocale
 
 from ccmkit import rules
+from ccmkit.data.facts import Observation
 from ccmkit.documents import DOCUMENTS
 from ccmkit.documents.subject import Subject
 from ccmkit.i18n import N_, gettext_for
@@ -126,7 +127,22 @@ def _ask(subject: Subject, lang: str, history: list[dict[str, Any]]) -> dict[str
     articles = "; ".join(dict.fromkeys(rules.CONCERN_ARTICLES[c]
                                        for c in rules.concerns(subject.state)))
     return {"text": _(ASK_TEXT[choice.value]).format(step=step or "", articles=articles),
-            "reason": choice.reason}
+            "reason": reason_in(choice, lang)}
+
+
+def cite_in(obs: Observation, lang: str) -> str:
+    """A fact cited in a reason, in `lang`: ``Cluster munition stockpiles: no (2022-08-15)``."""
+    _ = gettext_for(lang)
+    when = (obs.as_of.isoformat()[:_DIGITS.get(obs.precision or "", 10)] if obs.as_of
+            else _("undated"))
+    label = _(fact_label(obs.fact)) + (f" ({obs.fact.rsplit('_', 1)[1]})"
+                                       if obs.fact.startswith("unga_vote_") else "")
+    return f"{label}: {_shown(list(obs.values), _)} ({when})"
+
+
+def reason_in(choice: rules.Choice, lang: str) -> str:
+    """Why a choice was made, in `lang` (a rule's reason; a document's own stays as given)."""
+    return choice.reason_in(gettext_for(lang), lambda obs: cite_in(obs, lang))
 
 
 def _fact_rows(subject: Subject, lang: str) -> list[dict[str, Any]]:
@@ -150,7 +166,8 @@ def _fact_rows(subject: Subject, lang: str) -> list[dict[str, Any]]:
 def context(subject: Subject, lang: str, ranking: Ranking | None = None,
             log_url: str | None = None,
             package_languages: Sequence[str] | None = None) -> dict[str, Any]:
-    """The brief's context in `lang` (the reasons stay in English, as the rules give them)."""
+    """The brief's context in `lang`, reasons included (sources' titles and quotes stay as the
+    sources give them)."""
     _ = gettext_for(lang)
     language = get_language(lang)
     state, registry = subject.state, subject.registry
@@ -184,7 +201,7 @@ def context(subject: Subject, lang: str, ranking: Ranking | None = None,
                       "values": _shown(list(state.fact("concerns").values), _)}
                      if override else None),
         "ask": _ask(subject, lang, history),
-        "barriers": [{"label": _(BARRIER_LABELS[c.value]), "reason": c.reason}
+        "barriers": [{"label": _(BARRIER_LABELS[c.value]), "reason": reason_in(c, lang)}
                      for c in barrier_choices],
         "messages": messages(lang, barriers, subject.options.template_dir),
         "documents": [_(DOCUMENTS[k].title(subject.route)) for k in DOCUMENTS],
@@ -192,11 +209,10 @@ def context(subject: Subject, lang: str, ranking: Ranking | None = None,
                                for code in (package_languages or state.languages)),
         "choices": [{"label": _(CHOICE_LABELS.get(c.name, c.name)),
                      "value": _(VALUE_LABELS[c.value]) if c.value in VALUE_LABELS else c.value,
-                     "reason": c.reason}
+                     "reason": reason_in(c, lang)}
                     for c in subject.choices() if c.name != "barrier"],
         "history": history,
         "no_log": _(NO_LOG),
-        "english_reasons": lang != "en",
     }
 
 
