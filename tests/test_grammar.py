@@ -4,20 +4,23 @@ French and Spanish (the HTML is the single source of the DOCX and the PDF)."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 import pytest
 import yaml
+from docx import Document
 
 from ccmkit.data.schema import StateRecord, validate
 from ccmkit.data.states import load_registry
 from ccmkit.documents import DOCUMENTS
 from ccmkit.errors import DataError
 from ccmkit.grammar import agree, dative, of, subject
-from ccmkit.package import document_page
+from ccmkit.package import document_page, render_document
 from ccmkit.resources import shipped_data_dir, templates_dir
 from tests.conftest import make_subject
+from tests.readers import pdf_text_bytes
 
 REGISTRY = load_registry()
 OUTSIDE = [s for s in REGISTRY.states if s.outside]
@@ -220,3 +223,19 @@ def test_the_law_builds_the_agreed_phrases(code, lang) -> None:
                     for style in ("common-law", "civil-law"))
     missing = [phrase for phrase in AGREED[(code, lang)] if phrase not in text]
     assert not missing
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_the_marshall_islands_law_reads_correctly_in_the_docx_and_the_pdf(lang) -> None:
+    """Review B3 through the real files: the DOCX read back, the PDF's text."""
+    subject_ = make_subject(REGISTRY, "MHL", legislation="full", drafting="common-law")
+    files = {f.fmt: f.data for f in render_document(subject_, "legislation", lang,
+                                                    ("docx", "pdf"))}
+    docx_text = "\n".join(p.text for p in Document(io.BytesIO(files["docx"])).paragraphs)
+    pdf = re.sub(r"‐\s*", "", pdf_text_bytes(files["pdf"]))  # the PDF's hyphenation
+    for text in (docx_text, pdf):
+        text = re.sub(r"\s+", " ", text).replace("’", "'")
+        assert not problems(text, "MHL", lang)
+        assert [p for p in AGREED[("MHL", lang)] if p in text] == [
+            p for p in AGREED[("MHL", lang)] if p in _text(subject_, "legislation", lang)]
+        assert sum(p in text for p in AGREED[("MHL", lang)]) >= 3
