@@ -15,7 +15,7 @@ from docx import Document
 from ccmkit.data.schema import StateRecord, validate
 from ccmkit.data.states import load_registry
 from ccmkit.documents import DOCUMENTS
-from ccmkit.errors import DataError
+from ccmkit.errors import DataError, TemplateError
 from ccmkit.grammar import agree, dative, of, subject
 from ccmkit.package import document_page, render_document
 from ccmkit.resources import shipped_data_dir, templates_dir
@@ -111,14 +111,25 @@ def _record(**fr_changes) -> dict:
 
 
 def test_grammar_that_contradicts_the_article_or_is_missing_is_one_clear_line() -> None:
-    with pytest.raises(DataError, match=r"states.yaml, MHL: .*number of 'les Îles Marshall' is "
-                                        r"plural, not singular"):
+    with pytest.raises(DataError, match=r"states.yaml, MHL: .*names.fr: 'les Îles Marshall' is "
+                                        r"feminine plural, not feminine singular"):
         validate(StateRecord, _record(number="singular"), "states.yaml", "MHL")
     raw = _record()
     del raw["names"]["fr"]["gender"]
     with pytest.raises(DataError, match=r"states.yaml, MHL: .*names.fr of 'les Îles Marshall' "
                                         r"needs gender"):
         validate(StateRecord, raw, "states.yaml", "MHL")
+
+
+def test_a_language_without_a_dative_says_what_to_add(monkeypatch) -> None:
+    from dataclasses import replace
+
+    from ccmkit import languages
+
+    english = languages.registry()["en"]
+    monkeypatch.setitem(languages.registry(), "xx", replace(english, code="xx", dative=None))
+    with pytest.raises(TemplateError, match=r"languages\.yaml gives no grammar\.dative for 'xx'"):
+        dative(names("MAR", "en"), "xx")
 
 
 # --- the templates --------------------------------------------------------------------------

@@ -14,8 +14,9 @@ usable from Python with the language given:
   "liées")`` (gender and number): the verb or adjective that follows the subject form.
   English treats a State's name as singular ("the Bahamas is"), so EN takes the singular.
 
-Gender and number are data (``gender``, ``number`` in states.yaml, FR and ES, checked
-against the article by the schema).
+The data: each name's ``gender`` and ``number`` (states.yaml, FR and ES, checked against its
+article when loaded); each language's articles, preposition and contractions (languages.yaml,
+``grammar``), so a new language needs no code.
 """
 
 from __future__ import annotations
@@ -23,14 +24,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from ccmkit.data.schema import NameForms, article_of
-
-# The preposition à/a and the article it contracts with, per language: {article: contraction}
-_DATIVE: dict[str, tuple[str, dict[str, str]]] = {
-    "fr": ("à", {"le": "au", "les": "aux"}),
-    "es": ("a", {"el": "al"}),
-    "en": ("to", {}),
-}
+from ccmkit.data.schema import NameForms
+from ccmkit.errors import TemplateError
+from ccmkit.languages import get_language
 
 
 def subject(forms: NameForms) -> str:
@@ -45,11 +41,15 @@ def of(forms: NameForms) -> str:
 
 def dative(forms: NameForms, lang: str) -> str:
     """The name after à/a/to, contracted: au Maroc, aux Îles Marshall, à l'Angola, al Perú."""
-    preposition, contracted = _DATIVE.get(lang, ("to", {}))
-    article = article_of(forms.with_article)
-    if article in contracted:
-        return f"{contracted[article]} {forms.with_article[len(article) + 1:]}"
-    return f"{preposition} {forms.with_article}"
+    language = get_language(lang)
+    if not language.dative:
+        raise TemplateError(f"S|dative: languages.yaml gives no grammar.dative for {lang!r}; "
+                            "add the preposition (and its contractions)")
+    article = language.article_of(forms.with_article)
+    if article in language.contractions:
+        rest = forms.with_article[len(article):].lstrip()
+        return f"{language.contractions[article]} {rest}"
+    return f"{language.dative} {forms.with_article}"
 
 
 def agree(forms: NameForms, *variants: str) -> str:

@@ -19,7 +19,6 @@ from pydantic import (
     StringConstraints,
     ValidationError,
     field_validator,
-    model_validator,
 )
 
 from ccmkit.vocab import GROUPINGS, ROUTES, STATUSES, Route, Status
@@ -87,27 +86,12 @@ class Strict(BaseModel):
 
 # --- States ---------------------------------------------------------------------------------
 
-# What the article of a name (FR, ES) says of its grammar: (gender or None, number).
-ARTICLES: dict[str, tuple[str | None, str]] = {
-    "le": ("masculine", "singular"), "la": ("feminine", "singular"), "l'": (None, "singular"),
-    "les": (None, "plural"), "el": ("masculine", "singular"), "los": ("masculine", "plural"),
-    "las": ("feminine", "plural")}
-GENDERED = ("fr", "es")  # languages whose name forms carry gender and number
-
-
-def article_of(name: str) -> str:
-    """The definite article a name starts with ("le", "l'", "los", ...), or "" if none."""
-    if name.startswith("l'"):
-        return "l'"
-    head = name.split(" ", 1)[0]
-    return head if head in ARTICLES else ""
-
-
 class NameForms(Strict):
     """A State's name in one language, in every form the templates need.
 
-    ``gender`` and ``number`` (FR and ES) are those of ``with_article``, the subject form: a
-    name with les/los/las is plural, any other (with le/la/l'/el or none) singular.
+    ``gender`` and ``number`` are those of ``with_article``, the subject form, in a language
+    with articles (languages.yaml, ``grammar.articles``: FR, ES): a name with les/los/las is
+    plural, any other (with le/la/l'/el or none) singular.
     """
 
     short: Text
@@ -118,15 +102,6 @@ class NameForms(Strict):
     formal_of: Text
     gender: Literal["masculine", "feminine"] | None = None
     number: Literal["singular", "plural"] | None = None
-
-    @model_validator(mode="after")
-    def _agrees_with_article(self) -> NameForms:
-        gender, number = ARTICLES.get(article_of(self.with_article), (None, "singular"))
-        if self.number is not None and self.number != number:
-            raise ValueError(f"number of {self.with_article!r} is {number}, not {self.number}")
-        if self.gender is not None and gender is not None and self.gender != gender:
-            raise ValueError(f"gender of {self.with_article!r} is {gender}, not {self.gender}")
-        return self
 
 
 class M49(Strict):
@@ -163,12 +138,22 @@ class StateRecord(Strict):
 
     @field_validator("names")
     @classmethod
-    def _grammar_given(cls, names: dict[str, NameForms]) -> dict[str, NameForms]:
-        for lang in GENDERED:
-            forms = names.get(lang)
-            if forms is not None and (forms.gender is None or forms.number is None):
+    def _grammar_agrees(cls, names: dict[str, NameForms]) -> dict[str, NameForms]:
+        from ccmkit.languages import registry
+
+        for lang, forms in names.items():
+            language = registry().get(lang)
+            if language is None or not language.articles:
+                continue
+            if forms.gender is None or forms.number is None:
                 raise ValueError(f"names.{lang} of {forms.with_article!r} needs gender "
                                  "(masculine or feminine) and number (singular or plural)")
+            gender, number = language.articles.get(language.article_of(forms.with_article),
+                                                   (None, "singular"))
+            if forms.number != number or (gender and forms.gender != gender):
+                raise ValueError(f"names.{lang}: {forms.with_article!r} is "
+                                 f"{gender or forms.gender} {number}, not {forms.gender} "
+                                 f"{forms.number}")
         return names
 
 
