@@ -136,8 +136,8 @@ def test_a_language_without_a_dative_says_what_to_add(monkeypatch) -> None:
 
 SOURCES = sorted(p for p in TEMPLATES.rglob("*") if p.suffix in (".j2", ".yaml"))
 GLUED_SOURCE = re.compile(
-    r"(?<![\w'])(à|a|de|d'|du|des|au|aux|al|del)\s*(\{\{-?\s*|['\"]\s*~\s*)"
-    r"S\.(with_article|short|formal)\b")
+    r"(?<![\w’])(?<!\w')(à|a|de|d'|du|des|au|aux|al|del)\s*(\{\{-?\s*|['\"]\s*~\s*)"
+    r"S\.(with_article|short|formal|of|formal_of|to)\b")
 SUBJECT_THEN_WORD = re.compile(
     r"(?:S\.with_article|S\|subject)(?:\|capfirst)?\s*\}\}\s+([\w'’]+)")
 
