@@ -97,7 +97,7 @@ class NameForms(Strict):
     short: Text
     with_article: Text
     of: Text
-    to: Text
+    to: Text  # FR: where (en Angola, au Maroc); "à" + the name is grammar.dative (à l'Angola)
     formal: Text
     formal_of: Text
     gender: Literal["masculine", "feminine"] | None = None
