@@ -211,7 +211,9 @@ AGREED = {
                     "Lorsque les Îles Marshall sont en mesure de le faire",
                     "Afin de permettre aux Îles Marshall de s'acquitter de leurs obligations",
                     "les obligations qui incombent aux Îles Marshall en vertu de la Convention",
-                    "afin que les Îles Marshall puissent s'acquitter des obligations"],
+                    "afin que les Îles Marshall puissent s'acquitter des obligations",
+                    "battant leur pavillon", "relevant de leur juridiction ou de leur contrôle",
+                    "des forces armées des Îles Marshall et leurs ressortissants peuvent"],
     ("MHL", "es"): ["con los que las Islas Marshall participen en cooperación",
                     "Cuando las Islas Marshall estén en condiciones de hacerlo",
                     "para que las Islas Marshall puedan cumplir sus obligaciones",
@@ -219,7 +221,8 @@ AGREED = {
     ("MAR", "fr"): ["Afin de permettre au Maroc de s'acquitter de ses obligations",
                     "avec lesquels le Maroc participe à une coopération",
                     "Lorsque le Maroc est en mesure de le faire",
-                    "les obligations qui incombent au Maroc en vertu de la Convention"],
+                    "les obligations qui incombent au Maroc en vertu de la Convention",
+                    "battant son pavillon", "relevant de sa juridiction ou de son contrôle"],
     ("USA", "es"): ["con los que los Estados Unidos de América participen en cooperación"],
     ("AGO", "fr"): ["Afin de permettre à l'Angola de s'acquitter de ses obligations"],
 }
@@ -234,6 +237,20 @@ def test_the_law_builds_the_agreed_phrases(code, lang) -> None:
     missing = [phrase for phrase in AGREED[(code, lang)] if phrase not in text]
     assert not missing
 
+
+
+@pytest.mark.parametrize(("code", "lang", "phrase"), [
+    ("MHL", "fr", "à l'égard des Îles Marshall le premier jour du sixième mois suivant la date "
+                  "du dépôt de leur instrument"),
+    ("MAR", "fr", "à l'égard du Maroc le premier jour du sixième mois suivant la date du dépôt "
+                  "de son instrument"),
+    ("MHL", "es", "respecto de las Islas Marshall el primer día del sexto mes a partir de la "
+                  "fecha en que hayan depositado su instrumento"),
+    ("MAR", "es", "respecto de Marruecos el primer día del sexto mes a partir de la fecha en que "
+                  "haya depositado su instrumento"),
+])
+def test_the_steps_note_agrees_with_the_name(code, lang, phrase) -> None:
+    assert phrase in _text(make_subject(REGISTRY, code), "steps", lang).replace("’", "'")
 
 @pytest.mark.parametrize("lang", ["fr", "es"])
 def test_the_marshall_islands_law_reads_correctly_in_the_docx_and_the_pdf(lang) -> None:
