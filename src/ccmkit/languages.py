@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
@@ -27,6 +27,17 @@ class Language:
     first_day_suffix: str
     nbsp_before: str
     nbsp_inside_guillemets: bool
+    # grammar of State names (ccmkit.grammar): article -> (gender or None, number) it marks
+    articles: dict[str, tuple[str | None, str]] = field(default_factory=dict, hash=False)
+    dative: str | None = None  # the preposition "to": à, a
+    contractions: dict[str, str] = field(default_factory=dict, hash=False)  # le -> au
+
+    def article_of(self, name: str) -> str:
+        """The definite article a name starts with ("le", "l'", "los"...), or "" if none."""
+        for article in self.articles:
+            if name.startswith(article if article.endswith("'") else article + " "):
+                return article
+        return ""
 
     def long_date(self, day: date) -> str:
         """A date as written in running legal text, e.g. "1er septembre 2026"."""
@@ -64,6 +75,10 @@ def registry() -> dict[str, Language]:
             first_day_suffix=spec["typography"].get("first_day_suffix", ""),
             nbsp_before=spec["typography"].get("nbsp_before", ""),
             nbsp_inside_guillemets=bool(spec["typography"].get("nbsp_inside_guillemets")),
+            articles={a: (g, n) for a, (g, n) in spec.get("grammar", {}).get(
+                "articles", {}).items()},
+            dative=spec.get("grammar", {}).get("dative"),
+            contractions=dict(spec.get("grammar", {}).get("contractions", {})),
         )
         for code, spec in raw.items()
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ccmkit import __version__
 from ccmkit.documents import DOCUMENTS
@@ -17,6 +17,9 @@ from ccmkit.documents.subject import Subject
 from ccmkit.i18n import gettext_for
 from ccmkit.output import sha256, write_package
 from ccmkit.vocab import FORMATS
+
+if TYPE_CHECKING:
+    from ccmkit.render.pipeline import Page
 
 
 def unique(values: Sequence[str]) -> list[str]:
@@ -53,26 +56,36 @@ def render_document(
     """Render one document of a State's package in one language."""
     from ccmkit.render.pipeline import render
 
-    document = DOCUMENTS[kind]
-    _ = gettext_for(lang)
-    title = _(document.title(subject.route))
-    name = subject.state.names[lang].short
-    issuer = subject.issuer(lang)
-    rendered = render(
-        f"{kind}/{lang}.html.j2",
-        lang,
-        document.build(subject, lang),
-        unique(formats),
-        title=title,
-        header=f"{issuer} – {title} – {name}" if document.running_header else None,
-        full_title=f"{title} – {name}",
-        generated=subject.generated_at,
-        template_dir=subject.options.template_dir,
-        author=issuer,
-    )
+    rendered = render(formats=unique(formats), **_document_args(subject, kind, lang))
     base = f"{subject.state.iso3}/{lang}/{kind}"
     return [RenderedFile(kind, lang, fmt, f"{base}.{fmt}", data) for fmt, data in
             rendered.items()]
+
+
+def document_page(subject: Subject, kind: str, lang: str) -> Page:
+    """One document's checked HTML tree, the single source of its DOCX and PDF."""
+    from ccmkit.render.pipeline import build_page
+
+    return build_page(**_document_args(subject, kind, lang))
+
+
+def _document_args(subject: Subject, kind: str, lang: str) -> dict[str, Any]:
+    """What the pipeline renders for one document: template, context, titles, metadata."""
+    document = DOCUMENTS[kind]
+    title = gettext_for(lang)(document.title(subject.route))
+    name = subject.state.names[lang].short
+    issuer = subject.issuer(lang)
+    return {
+        "template": f"{kind}/{lang}.html.j2",
+        "lang": lang,
+        "context": document.build(subject, lang),
+        "title": title,
+        "header": f"{issuer} – {title} – {name}" if document.running_header else None,
+        "full_title": f"{title} – {name}",
+        "generated": subject.generated_at,
+        "template_dir": subject.options.template_dir,
+        "author": issuer,
+    }
 
 
 def build_package(

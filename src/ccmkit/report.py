@@ -99,7 +99,7 @@ def state_record(state: State, registry: Registry, today: date | None = None) ->
         "iso3": state.iso3,
         "iso2": state.iso2,
         "un_name": state.un_name,
-        "names": {lang: forms.model_dump() for lang, forms in state.names.items()},
+        "names": {lang: forms.model_dump(exclude_none=True) for lang, forms in state.names.items()},
         "status": {
             "status": m.status,
             "route": m.route,

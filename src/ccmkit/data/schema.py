@@ -18,6 +18,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    field_validator,
 )
 
 from ccmkit.vocab import GROUPINGS, ROUTES, STATUSES, Route, Status
@@ -95,14 +96,21 @@ class OverrideModel(Strict):
 # --- States ---------------------------------------------------------------------------------
 
 class NameForms(Strict):
-    """A State's name in one language, in every form the templates need."""
+    """A State's name in one language, in every form the templates need.
+
+    ``gender`` and ``number`` are those of ``with_article``, the subject form, in a language
+    with articles (languages.yaml, ``grammar.articles``: FR, ES): a name with les/los/las is
+    plural, any other (with le/la/l'/el or none) singular.
+    """
 
     short: Text
     with_article: Text
     of: Text
-    to: Text
+    to: Text  # FR: where (en Angola, au Maroc); "à" + the name is grammar.dative (à l'Angola)
     formal: Text
     formal_of: Text
+    gender: Literal["masculine", "feminine"] | None = None
+    number: Literal["singular", "plural"] | None = None
 
 
 class M49(Strict):
@@ -136,6 +144,26 @@ class StateRecord(Strict):
     sources: dict[str, Provenance]
     aliases: list[Text] = []
     notes: list[Note] = []
+
+    @field_validator("names")
+    @classmethod
+    def _grammar_agrees(cls, names: dict[str, NameForms]) -> dict[str, NameForms]:
+        from ccmkit.languages import registry
+
+        for lang, forms in names.items():
+            language = registry().get(lang)
+            if language is None or not language.articles:
+                continue
+            if forms.gender is None or forms.number is None:
+                raise ValueError(f"names.{lang} of {forms.with_article!r} needs gender "
+                                 "(masculine or feminine) and number (singular or plural)")
+            gender, number = language.articles.get(language.article_of(forms.with_article),
+                                                   (None, "singular"))
+            if forms.number != number or (gender and forms.gender != gender):
+                raise ValueError(f"names.{lang}: {forms.with_article!r} is "
+                                 f"{gender or forms.gender} {number}, not {forms.gender} "
+                                 f"{forms.number}")
+        return names
 
 
 # --- Status table -----------------------------------------------------------------------------

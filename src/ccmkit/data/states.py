@@ -23,7 +23,7 @@ from ccmkit.errors import DataError, StateNotFound
 from ccmkit.resources import shipped_data_dir, user_data_dir
 from ccmkit.vocab import OUTSIDE, STATUSES, UNGA_VOTE, Status
 
-NAME_FORMS = tuple(NameForms.model_fields)
+NAME_FORMS = tuple(f for f in NameForms.model_fields if f not in ("gender", "number"))  # texts
 Names = NameForms
 __all__ = ["Membership", "Names", "Observation", "Registry", "State", "load_registry"]
 

@@ -31,6 +31,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from markupsafe import Markup
 
+from ccmkit import grammar
 from ccmkit.errors import TemplateError as BadTemplate
 from ccmkit.i18n import translations
 from ccmkit.languages import Language, get_language
@@ -145,6 +146,7 @@ def make_environment(lang: str, template_dir: Path | None = None) -> SandboxedEn
     env.filters["monthyear"] = language.month_year
     env.filters["capfirst"] = lambda text: text[:1].upper() + text[1:]
     env.filters["paragraphs"] = paragraphs
+    env.filters.update(grammar.filters(lang))  # subject, of, dative, agree (State names)
     return env
 
 

@@ -225,11 +225,33 @@ def render(
     The template's HTML is the single source; every writer consumes the same checked tree.
     ``title`` is the template's ``doc_title``; ``full_title`` the files' metadata title.
     """
-    from ccmkit.render.pdf import page_css
-
     unknown = [fmt for fmt in formats if fmt not in WRITERS]
     if unknown:
         raise CcmkitError(f"unknown format {unknown[0][:20]!r}: use one of {', '.join(WRITERS)}")
+    page = build_page(template, lang, context, title=title, header=header, generated=generated,
+                      template_dir=template_dir, full_title=full_title, author=author)
+    out: dict[str, bytes] = {}
+    for fmt in dict.fromkeys(formats):
+        with limits.bounded(f"{template} ({fmt.upper()})"):
+            out[fmt] = WRITERS[fmt].write(page)
+    return out
+
+
+def build_page(
+    template: str,
+    lang: str,
+    context: dict[str, Any],
+    *,
+    title: str,
+    header: str | None,
+    generated: datetime,
+    template_dir: Path | None = None,
+    full_title: str | None = None,
+    author: str | None = None,
+) -> Page:
+    """Render a template to the checked HTML tree every writer consumes (see ``render``)."""
+    from ccmkit.render.pdf import page_css
+
     locale = resolve_locale(lang)
     page_label = gettext_for(lang)(PAGE_LABEL)
     env = make_environment(lang, template_dir)
@@ -241,10 +263,5 @@ def render(
         if locale.direction == "rtl":
             root.set("dir", "rtl")
         check_vocabulary(root, template)
-    page = Page(template, root, locale, full_title or title, header, page_label, generated,
+    return Page(template, root, locale, full_title or title, header, page_label, generated,
                 template_folders(template_dir), author)
-    out: dict[str, bytes] = {}
-    for fmt in dict.fromkeys(formats):
-        with limits.bounded(f"{template} ({fmt.upper()})"):
-            out[fmt] = WRITERS[fmt].write(page)
-    return out
