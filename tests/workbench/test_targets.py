@@ -101,7 +101,8 @@ def test_default_scores_match_the_facts(registry: Registry) -> None:
     assert points["VNM"]["stated_opposition"] == 0  # a clearance concern is not opposition
     assert points["VNM"]["interim_steps"] == 10  # "studying" the Convention: considering
     assert points["USA"]["stated_opposition"] == -20  # security_defence
-    assert points["ARG"]["stated_opposition"] == -20  # interoperability (Art. 21) objection
+    # finding the Convention not strict enough (Art. 21 too permissive) is not opposition
+    assert points["ARG"]["stated_opposition"] == 0
     assert points["GAB"]["interim_steps"] == 0  # the 2017 letter set earlier pledges aside
     assert points["LTU"]["interim_steps"] == 0 and points["LTU"]["stated_opposition"] == -20
     assert points["MMR"]["used"] == -10 and points["MMR"]["producer"] == -15  # CMC 2023

@@ -61,7 +61,10 @@ STATUS_LABELS = {
 }
 TOKEN_LABELS = {"yes": N_("yes"), "no": N_("no"), "unknown": N_("unknown"),
                 "unconfirmed": N_("unconfirmed"), "abstain": N_("abstained"),
-                "absent": N_("absent"), **CONCERN_LABELS, **ENGAGEMENT_LABELS}
+                "absent": N_("absent"), "common_law": N_("common law"),
+                "civil_law": N_("civil law"), "muslim_law": N_("Muslim law"),
+                "customary_law": N_("customary law"), "mixed": N_("mixed"),
+                "in_transition": N_("in transition"), **CONCERN_LABELS, **ENGAGEMENT_LABELS}
 CHOICE_LABELS = {
     "barrier": N_("Barrier"),
     "legislation.variant": N_("Model legislation"),
