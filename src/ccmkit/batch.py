@@ -13,7 +13,6 @@ import contextlib
 import csv
 import hashlib
 import importlib
-import io
 import json
 import multiprocessing
 import os
@@ -43,6 +42,7 @@ from ccmkit.output import (
 )
 from ccmkit.package import resolve_languages, unique
 from ccmkit.resources import locales_dir, shipped_data_dir, templates_dir
+from ccmkit.sheets import csv_text
 
 PRELOAD = "ccmkit.preload"  # imported once by the forkserver: every worker starts warm
 
@@ -483,19 +483,15 @@ INDEX_COLUMNS = ("state", "name", "status", "languages", "result", "reason", "fi
 
 def write_index(out: Path, results: Iterable[Result], zipped: bool) -> Path:
     """index.csv for the organisers: one row per State, sorted by code."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=INDEX_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for r in sorted(results, key=lambda r: r.code):
-        writer.writerow({
+    rows = [{
             "state": r.code, "name": r.name, "status": r.status,
             "languages": " ".join(r.languages),
             "result": "skipped (up to date)" if r.skipped else ("ok" if r.ok else "failed"),
             "reason": r.message, "files": ";".join(r.files),
             "zip": f"{r.code}.zip" if zipped and r.ok else "",
-        })
+            } for r in sorted(results, key=lambda r: r.code)]
     target = out / "index.csv"
-    replace_file(target, buffer.getvalue().encode("utf-8"))
+    replace_file(target, csv_text(INDEX_COLUMNS, rows).encode("utf-8"))
     return target
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import date
 from typing import Any
 
 from ccmkit.data.facts import Observation
 from ccmkit.data.states import Registry, State
+from ccmkit.sheets import csv_text
 from ccmkit.treaty import route_for, timeline
 from ccmkit.vocab import FACT_NAMES, STALE_AFTER_YEARS, UNGA_VOTE
 
@@ -41,12 +40,8 @@ def render_rows(rows: list[dict[str, str]], fmt: str, as_of: str) -> str:
         return json.dumps({"status_as_of": as_of, "states": rows}, indent=2,
                           ensure_ascii=False) + "\n"
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=[*LIST_COLUMNS, "status_as_of"],
-                                lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({**row, "status_as_of": as_of} for row in rows)
-        return out.getvalue()
+        return csv_text([*LIST_COLUMNS, "status_as_of"],
+                        ({**row, "status_as_of": as_of} for row in rows))
     shown = ("iso3", "name", "status", "signature_date", "region", "subregion", "languages")
     widths = {c: max([len(c), *(len(r[c]) for r in rows)]) for c in shown}
     lines = ["  ".join(c.ljust(widths[c]) for c in shown).rstrip()]

@@ -13,6 +13,7 @@ from typing import Any
 
 from ccmkit.errors import CcmkitError
 from ccmkit.log.store import Fields, Package, check
+from ccmkit.sheets import read_csv_cell
 
 # Header (lower case, spaces and hyphens as underscores) -> field.
 HEADERS = {
@@ -38,6 +39,8 @@ def _token(value: str) -> str:
 
 
 def _decode(raw: bytes, path: Path) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:200]:
+        raise CcmkitError(f"{path}: UTF-16 text; save it as CSV UTF-8")
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return raw.decode(encoding)
@@ -54,13 +57,14 @@ def _csv_rows(path: Path, raw: bytes) -> Iterator[tuple[int, list[Any]]]:
     try:
         line = 1
         for row in reader:
-            yield line, row
+            yield line, [read_csv_cell(cell) for cell in row]
             line = reader.line_num + 1
     except csv.Error as exc:
         raise CcmkitError(f"{path}: line {reader.line_num}: malformed CSV ({exc})") from None
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    from xml.etree.ElementTree import ParseError
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
@@ -73,6 +77,9 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
         sheet = book.worksheets[0]
         for line, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield line, list(row)
+    except ParseError as exc:  # entity expansion, undefined entities: refused by the parser
+        raise CcmkitError(f"{path}: not a readable XLSX workbook (its XML is refused: {exc}); "
+                          "save it again from the spreadsheet program") from None
     finally:
         book.close()
 

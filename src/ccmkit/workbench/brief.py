@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ccmkit.data.schema import scrub
 from ccmkit.documents import DOCUMENTS
 from ccmkit.documents.subject import Subject
 from ccmkit.i18n import N_, gettext_for
@@ -51,7 +52,8 @@ def outreach_history(iso3: str, log_url: str | None = None) -> list[dict[str, An
         return []
     log = Log(log_url)
     try:
-        return [r.as_dict() for r in log.records(state=iso3)]
+        return [{k: scrub(v) if isinstance(v, str) else v for k, v in r.as_dict().items()}
+                for r in log.records(state=iso3)]
     finally:
         log.close()
 
