@@ -7,6 +7,7 @@ secret it reaches for is a real file outside the folder and never appears in any
 from __future__ import annotations
 
 import http.server
+import re
 import shutil
 import threading
 import zipfile
@@ -267,6 +268,85 @@ def test_bad_base_docx_is_refused_before_unpacking(registry, tmp_path, case, mak
     make(folder / "base.docx")
     with pytest.raises(TemplateError, match=words):
         render(registry, folder, ("docx",))
+
+
+def _part(name: str) -> str:
+    with zipfile.ZipFile(templates_dir() / "base.docx") as src:
+        return src.read(name).decode()
+
+
+def _in_header(xml: str) -> dict[str, bytes]:
+    """header1.xml with `xml` added as its last paragraph."""
+    return {"word/header1.xml": _part("word/header1.xml").replace("</w:hdr>", xml + "</w:hdr>")
+            .encode()}
+
+
+def _complex_field(*pieces: str) -> str:
+    """A complex field whose instruction is split over runs, as Word writes it."""
+    runs = "".join(f'<w:r><w:instrText xml:space="preserve">{p}</w:instrText></w:r>'
+                   for p in pieces)
+    return (f'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>{runs}'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>x</w:t></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+
+
+def _with_rel(rels_part: str, kind: str, target: str, external: bool = False) -> dict:
+    mode = ' TargetMode="External"' if external else ""
+    text = (_part(rels_part) if rels_part.startswith("word/_rels/document") else
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="'
+            'http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>')
+    return {rels_part: text.replace("</Relationships>", (
+        f'<Relationship Id="rId77" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        f'relationships/{kind}" Target="{target}"{mode}/></Relationships>')).encode()}
+
+
+CHUNK_TYPES = _content_types().replace("</Types>", (
+    '<Override PartName="/word/chunk.docx" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.document.main+xml"/></Types>'))
+FIELD_BASES = [
+    ("INCLUDEPICTURE", lambda p: base_docx(p, replace=_in_header(
+        '<w:p><w:fldSimple w:instr=\' INCLUDEPICTURE "http://127.0.0.1:18999/track.png" \\d \'>'
+        '<w:r><w:t>x</w:t></w:r></w:fldSimple></w:p>')),
+     "word/header1.xml has a field INCLUDEPICTURE"),
+    ("INCLUDETEXT", lambda p: base_docx(p, replace=_in_header(_complex_field(
+        " INCLUDE", 'TEXT "\\\\127.0.0.1\\share\\x.docx" '))),
+     "word/header1.xml has a field INCLUDETEXT"),
+    ("DDE", lambda p: base_docx(p, replace={"word/document.xml": _part(
+        "word/document.xml").replace("</w:body>", _complex_field(
+            'DDE c:\\windows\\system32\\cmd.exe "/k calc.exe"') + "</w:body>").encode()}),
+     "word/document.xml has a field DDE "),
+    ("DDEAUTO", lambda p: base_docx(p, replace={"word/footer1.xml": _part(
+        "word/footer1.xml").replace("</w:ftr>", _complex_field(
+            "dde", 'auto c:\\windows\\system32\\cmd.exe "/k calc.exe"') + "</w:ftr>")
+        .encode()}),
+     "word/footer1.xml has a field DDEAUTO"),
+    ("external image", lambda p: base_docx(p, _with_rel(
+        "word/_rels/header1.xml.rels", "image", "http://127.0.0.1:18999/pixel.png", True)),
+     "word/_rels/header1.xml.rels links to an outside resource \\(image"),
+    ("attached template", lambda p: base_docx(p, _with_rel(
+        "word/_rels/settings.xml.rels", "attachedTemplate", "Normal.dotm")),
+     "'attachedTemplate' \\(an attached template"),
+    ("altChunk", lambda p: base_docx(p, {"word/chunk.docx": b"PK"}, {
+        **_with_rel("word/_rels/document.xml.rels", "aFChunk", "chunk.docx"),
+        "[Content_Types].xml": CHUNK_TYPES.encode()}),
+     "'aFChunk' \\(an altChunk"),
+    ("macros without a content type", lambda p: base_docx(p, {"word/vbaProject.bin": b"x"}),
+     "it carries macros \\(vbaProject\\)"),
+]
+
+
+@pytest.mark.parametrize(("case", "make", "words"), FIELD_BASES, ids=[c[0] for c in FIELD_BASES])
+def test_a_base_docx_reaching_outside_is_refused(tmp_path, case, make, words) -> None:
+    """F2: fields and relationships that fetch, include or run something are refused by name,
+    through the command line, and no document is written."""
+    folder = folder_with(tmp_path, {})
+    make(folder / "base.docx")
+    result = run_cli("package", "USA", "--doc", "cover_note", "--lang", "en", "--format", "docx",
+                     "--template-dir", str(folder), "--out", str(tmp_path / "out"))
+    assert result.exit_code != 0
+    assert re.search(words, result.output), result.output
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert not list((tmp_path / "out").rglob("*.docx"))
 
 
 def test_a_plain_user_base_docx_is_used(registry, tmp_path) -> None:
