@@ -16,6 +16,7 @@ from typing import ClassVar
 
 import pytest
 
+from ccmkit.data.states import load_registry
 from ccmkit.errors import TemplateError
 from ccmkit.package import render_document
 from ccmkit.render import limits
@@ -194,8 +195,8 @@ def test_endless_loop_is_stopped(registry, tmp_path, monkeypatch) -> None:
 def test_memory_hog_is_stopped(registry, tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(limits.LIMITS, "memory", 300 << 20)
     folder = folder_with(tmp_path, {"instrument/en.html.j2": BODY.replace(
-        "BODY", "{% set hoard = [] %}{% for i in range(100000) %}"
-                "{% if hoard.append('x' * 99999) %}{% endif %}{% endfor %}")})
+        "BODY", "{% set ns = namespace(hoard=[]) %}{% for i in range(100000) %}"
+                "{% set ns.hoard = ns.hoard + ['x' * 99999] %}{% endfor %}")})
     with pytest.raises(TemplateError, match="needed more than 300 MiB"):
         render(registry, folder, ("docx",))
     big = bytearray(400 << 20)  # the limit is lifted again afterwards
@@ -206,11 +207,35 @@ def test_memory_hog_is_stopped(registry, tmp_path, monkeypatch) -> None:
     ("{{ 'x' * 1000000000 }}", "repetition longer than"),
     ("{{ 9 ** 9999999 }}", "exponent above 64"),
     ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "recursion too deep"),
+    # E6: an expression that fails is one line naming the template and its line
+    ("{{ 1/0 }}", r"en.html.j2, line 1\): template expression failed \(ZeroDivisionError"),
+    ("{{ state.iso3|int + 'x' }}", r"template expression failed \(TypeError"),
+    ("{% for i in range(10**9) %}{% endfor %}", r"template expression failed \(OverflowError"),
+    # S7: the data a template is given is read-only
+    ("{% set y = state.names.update({'en': state.names['fr']}) %}", "change the data"),
 ])
 def test_sandbox_bounds(registry, tmp_path, body, words) -> None:
     folder = folder_with(tmp_path, {"instrument/en.html.j2": BODY.replace("BODY", body)})
     with pytest.raises(TemplateError, match=words):
         render(registry, folder, ("docx",))
+
+
+def test_a_template_cannot_change_what_later_documents_read(tmp_path) -> None:
+    """S7: a template that tries to rename the State fails alone; the run's other documents
+    keep the State's name."""
+    body = "{% set y = state.names.update({'en': state.names['fr']}) %}"
+    folder = folder_with(tmp_path, {"instrument/en.html.j2": BODY.replace("BODY", body)})
+    result = run_cli("package", "KEN", "--doc", "instrument", "--doc", "steps", "--lang", "en",
+                     "--format", "docx", "--template-dir", str(folder),
+                     "--out", str(tmp_path / "out"))
+    assert result.exit_code != 0 and "change the data it was given" in result.output
+    assert "Traceback" not in result.output
+    from ccmkit.package import render_document as render_one
+
+    registry = load_registry()
+    steps = render_one(make_subject(registry, "KEN", template_dir=folder), "steps", "en",
+                       ("docx",))[0]
+    assert b"le Kenya" not in steps.data
 
 
 # ------------------------------------------------------------------ base.docx checked first

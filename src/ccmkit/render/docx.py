@@ -22,7 +22,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
 from ccmkit.errors import TemplateError
@@ -108,7 +108,7 @@ def write_docx(root: etree._Element, meta: DocxMeta) -> bytes:
     if meta.base is not None:
         check_base_docx(meta.base)
     template = DocxTemplate(str(base))
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
     try:
         template.render(
             {"header": meta.header or "", "page_before": before, "page_middle": middle,
