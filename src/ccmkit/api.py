@@ -16,7 +16,7 @@ from typing import Any
 from ccmkit.data.profile import Profile, check_profile_state, load_profile, profile_from_mapping
 from ccmkit.data.states import Registry, State
 from ccmkit.documents.subject import Options, Subject
-from ccmkit.errors import CcmkitError, NotEligible
+from ccmkit.errors import CcmkitError, DataError, NotEligible
 
 
 def load_registry(status_file: Path | None = None, status_as_of: str | None = None,
@@ -64,6 +64,11 @@ def prepare_subject(
     check_profile_state(loaded, found)
     merged = loaded.apply(found)
     subject = Subject(merged, registry, loaded, options or Options())
+    check_choices(subject, loaded.instrument, f"{loaded.path or 'the profile'}: key 'instrument'")
+    given, planned = subject.options.deposit_date, loaded.planned_deposit_date
+    if given and planned and given != planned:
+        raise DataError(f"--deposit-date {given} and the profile's planned_deposit_date "
+                        f"{planned} differ; give one")
     check_deposit(subject)
     if outside_only and merged.status == "state_party":
         raise NotEligible(
@@ -71,6 +76,21 @@ def prepare_subject(
             f"{registry.status.as_of}); ccmkit is for States outside the Convention: check the "
             "State or pass an updated --status-file")
     return subject
+
+
+def check_choices(subject: Subject, instrument: str | None, where: str) -> None:
+    """Refuse an explicit instrument that cannot apply to the State (Art. 16): a State that
+    has not signed can only accede; a signatory ratifies, accepts or approves."""
+    state = subject.state
+    if instrument is None or state.status == "state_party":
+        return
+    if state.status != "signatory" and instrument != "accession":
+        raise CcmkitError(f"{where} is {instrument!r}, but {state.un_name} ({state.iso3}) has "
+                          "not signed the Convention and can only accede; drop it")
+    if state.status == "signatory" and instrument == "accession":
+        raise CcmkitError(f"{where} is 'accession', but {state.un_name} ({state.iso3}) signed "
+                          "the Convention: it ratifies, accepts or approves; drop it or choose "
+                          "one of those")
 
 
 def check_deposit(subject: Subject, deposit: date | None = None) -> None:

@@ -146,11 +146,16 @@ def csv_row_profile(row: dict[str, str], where: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in row.items():
         if key in ("deposit_date", "planned_deposit_date"):
+            if out.get("planned_deposit_date", value) != value:
+                raise DataError(f"{where}: deposit_date and planned_deposit_date differ "
+                                f"({out['planned_deposit_date']} and {value}); keep one")
             out["planned_deposit_date"] = value
         elif key in CSV_LIST_COLUMNS:
             out[key] = [v for v in re.split(r"[;,\s]+", value) if v]
         elif key == "provisional_application":
-            out[key] = value.lower() in ("yes", "true", "1")
+            flag = {"yes": True, "true": True, "1": True, "no": False, "false": False,
+                    "0": False}.get(value.strip().lower())
+            out[key] = value if flag is None else flag  # anything else: the profile refuses it
         elif key in CSV_FACT_COLUMNS:
             out.setdefault("facts", {})[key] = {"value": value, "source": where}
         else:

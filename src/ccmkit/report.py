@@ -142,7 +142,8 @@ def show_state(state: State, registry: Registry, fmt: str, today: date | None = 
 
 def show_timeline(state: State, deposit: date, fmt: str) -> str:
     """`timeline` output: the route and the computed dates."""
-    route = route_for(state.status) if state.status != "state_party" else None
+    route = (route_for(state.status) if state.status != "state_party"
+             else state.membership.route)
     line = timeline(
         deposit,
         stockpiles=state.value("stockpiles") != "no",
@@ -158,7 +159,7 @@ def show_timeline(state: State, deposit: date, fmt: str) -> str:
         "stockpile_destruction_due": "Stockpile destruction deadline (Art. 3)",
         "clearance_due": "Clearance deadline (Art. 4)",
     }
-    lines = [f"{state.un_name} ({state.iso3}): instrument of {route or 'none (State Party)'}"]
+    lines = [f"{state.un_name} ({state.iso3}): instrument of {route or 'consent'}"]
     lines += [f"  {labels[k]}: {v}" for k, v in line.as_iso().items()]
     lines.append("  Annual updates (Art. 7(2)): by 30 April each year, covering the previous "
                  "calendar year")

@@ -24,6 +24,7 @@ from ccmkit.data.schema import (
     ImportRow,
     ObservationRow,
     Source,
+    check_regular_file,
     parse_partial_date,
     precision_of,
     read_yaml,
@@ -211,6 +212,7 @@ def _blank_to_none(row: dict[str, str]) -> dict[str, str | None]:
 
 
 def _csv_rows(path: Path, columns: tuple[str, ...]) -> Iterable[tuple[int, dict[str, str]]]:
+    check_regular_file(path, "facts file")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:

@@ -267,6 +267,22 @@ __all__ = [
 MAX_YAML_BYTES = 5_000_000
 
 
+def check_regular_file(path: Path, what: str) -> None:
+    """Refuse a device, pipe or socket given as a file: reading one may never end (a FIFO
+    blocks, /dev/zero is endless). A missing path is left to the caller's own message."""
+    import stat
+
+    from ccmkit.errors import DataError
+
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise DataError(f"{what} {path} is not a regular file (a device, pipe or socket); give "
+                        "a file")
+
+
 def read_yaml(path: Path, trusted: bool = False, loader: Any = None,
               max_bytes: int = MAX_YAML_BYTES, what: str = "file") -> Any:
     """Parse a YAML data file with a safe loader (libyaml's when there is one).
@@ -280,6 +296,8 @@ def read_yaml(path: Path, trusted: bool = False, loader: Any = None,
 
     loader = loader or getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     assert loader is not None
+    if not trusted:
+        check_regular_file(path, what)
     try:
         if not trusted and path.is_file() and path.stat().st_size > max_bytes:
             raise DataError(f"{path}: larger than {max_bytes // 1000} kB; a {what} is a short "
@@ -301,5 +319,7 @@ def read_yaml(path: Path, trusted: bool = False, loader: Any = None,
         raise DataError(f"{path}{line}: {problem}; fix the YAML syntax") from None
     except UnicodeDecodeError:
         raise DataError(f"{path}: not UTF-8 text; save the {what} as UTF-8") from None
+    except RecursionError:
+        raise DataError(f"{path}: nested too deeply; a {what} is a short YAML file") from None
     except OSError as exc:
         raise DataError(f"{path}: cannot read ({exc.strerror})") from None

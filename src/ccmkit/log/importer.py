@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ccmkit.data.schema import check_regular_file
 from ccmkit.errors import CcmkitError
 from ccmkit.log.store import Fields, Package, check
 from ccmkit.sheets import read_csv_cell
@@ -88,6 +89,7 @@ def _rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise CcmkitError(f"{path}: give a .csv or .xlsx file")
+    check_regular_file(path, "spreadsheet")
     if suffix == ".xlsx":
         return _xlsx_rows(path)
     try:
