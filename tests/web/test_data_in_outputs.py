@@ -112,3 +112,21 @@ def test_a_hostile_fact_is_text_in_the_targets_exports(tmp_path: Path, monkeypat
             "'" + hostile.replace('"', '""'), "")
     finally:
         app.extensions["ccmkit"].jobs.shutdown()
+
+
+def test_a_body_too_large_gets_the_413_page(client: FlaskClient) -> None:
+    """F17: an oversized POST, even unauthenticated, is a 413 page, not a server error."""
+    response = client.post("/login", data=b"x" * 1_200_000,
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413
+    assert "What you sent is too large." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/log/99999999999999999999999", "/log/0",
+                                  "/log/9223372036854775808"])
+def test_a_record_id_out_of_range_is_404(editor: FlaskClient, path: str) -> None:
+    """F17: ids beyond what the database stores are no page, not a crash."""
+    assert editor.get(path).status_code == 404
+    token = csrf_token(editor, "/log")
+    assert editor.post(path, data={**ENTRY, "csrf_token": token}).status_code == 404
+    assert editor.post(path + "/remove", data={"csrf_token": token}).status_code == 404
