@@ -172,9 +172,9 @@ def check_base_docx(path: Path) -> None:
                 problem = _relationship_problem(rels, _xml(archive.read(rels)))
                 if problem:
                     raise bad(problem)
-            for part in sorted(n for n in names if n.startswith("word/")
-                               and n.endswith(".xml")):
-                problem = _field_problem(part, _xml(archive.read(part)))
+            for xml_part in sorted(n for n in names if n.startswith("word/")
+                                   and n.endswith(".xml")):
+                problem = _field_problem(xml_part, _xml(archive.read(xml_part)))
                 if problem:
                     raise bad(problem)
     except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, OSError) as exc:
