@@ -322,7 +322,8 @@ class Log:
 
     @staticmethod
     def _entry(session: Session, record_id: int) -> Entry:
-        entry = session.get(Entry, record_id)
+        # ids beyond a 64-bit integer cannot exist (and would overflow the database driver)
+        entry = session.get(Entry, record_id) if 0 < record_id < 2**63 else None
         if entry is None:
             raise CcmkitError(f"no record with id {record_id}; see `ccmkit log list "
                               "--format json` for ids")

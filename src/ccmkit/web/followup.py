@@ -19,7 +19,6 @@ from ccmkit.web.services import services
 from ccmkit.workbench.targets import top_iso3
 
 bp = Blueprint("log", __name__)
-RECORD_ID_MAX = 2**63 - 1  # the largest id SQLite and PostgreSQL store; beyond it: 404
 EXPORTS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -63,7 +62,7 @@ def index() -> Response | str | tuple[str, int]:
     return (page, 400) if request.method == "POST" else page
 
 
-@bp.route(f"/log/<int(min=1, max={RECORD_ID_MAX}):record_id>", methods=["GET", "POST"])
+@bp.route("/log/<int:record_id>", methods=["GET", "POST"])
 def edit(record_id: int) -> Response | str | tuple[str, int]:
     log = services().log
     try:
@@ -84,7 +83,7 @@ def edit(record_id: int) -> Response | str | tuple[str, int]:
     return (page, 400) if request.method == "POST" else page
 
 
-@bp.route(f"/log/<int(min=1, max={RECORD_ID_MAX}):record_id>/remove", methods=["POST"])
+@bp.route("/log/<int:record_id>/remove", methods=["POST"])
 def remove(record_id: int) -> Response:
     try:
         services().log_as(current_user.name).remove(record_id)
