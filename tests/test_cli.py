@@ -57,9 +57,44 @@ BAD_INPUTS = [
      ["package", "KEN", "--doc", "instrument", "--lang", "en", "--template-dir", "t"],
      "not allowed"),
     ("output folder is a file", {"taken": "x"}, ["package", "KEN", "--out", "taken"],
-     "Directory 'taken' is a file"),
+     "taken is a file; give a folder"),
     ("output folder inside a file", {"taken": "x"}, ["package", "KEN", "--out", "taken/sub"],
      "choose a writable --out"),
+    # issue 24: what used to crash, hang or be silently replaced is one line
+    ("empty output folder", {}, ["package", "HTI", "--out", ""], "'--out': empty"),
+    ("generation date a Word file cannot carry", {}, ["package", "HTI", "--date", "2108-01-01"],
+     "more than 10 years ahead"),
+    ("instrument a non-signatory cannot use", {},
+     ["package", "ARG", "--instrument", "approval"],
+     "--instrument is 'approval', but Argentina (ARG) has not signed the Convention and can "
+     "only accede"),
+    ("profile instrument a signatory cannot use", {"p.yaml": "instrument: accession\n"},
+     ["package", "KEN", "--profile", "p.yaml"], "key 'instrument' is 'accession', but Kenya"),
+    ("conflicting deposit dates", {"p.yaml": "planned_deposit_date: 2029-01-01\n"},
+     ["package", "KEN", "--profile", "p.yaml", "--deposit-date", "2027-03-15"],
+     "--deposit-date 2027-03-15 and the profile's planned_deposit_date 2029-01-01 differ"),
+    ("ambiguous State name", {}, ["package", "Korea"],
+     "'Korea' could mean Republic of Korea (KOR) or Democratic People's Republic of Korea "
+     "(PRK)"),
+    ("bidirectional override in a name", {"p.yaml": 'signatory:\n  name: "A\\u202eB"\n'},
+     ["package", "KEN", "--profile", "p.yaml"], "U+202E (a bidirectional control)"),
+    ("control character in a name", {"p.yaml": 'signatory:\n  name: "A\\x07B"\n'},
+     ["package", "KEN", "--profile", "p.yaml"], "U+0007 (a control character)"),
+    ("deeply nested profile", {"p.yaml": "a: " + "[" * 5000 + "]" * 5000 + "\n"},
+     ["package", "KEN", "--profile", "p.yaml"], "nested too deeply"),
+    ("profile that is a device", {}, ["package", "KEN", "--profile", "/dev/zero"],
+     "profile /dev/zero is not a regular file"),
+    ("status file that is a device", {}, ["package", "KEN", "--status-file", "/dev/zero"],
+     "status file /dev/zero is not a regular file"),
+    ("template expression that fails", {"t/instrument/en.html.j2": UNDEFINED_TEMPLATE.replace(
+        "nonsense", "1/0")},
+     ["package", "KEN", "--doc", "instrument", "--lang", "en", "--template-dir", "t"],
+     "template expression failed (ZeroDivisionError"),
+    ("batch: --states with a selection", {},
+     ["batch", "--states", "HTI", "--region", "Africa", "--status", "withdrawn"],
+     "--states names the States; --status, --region would be ignored"),
+    ("batch: only States Parties selected", {}, ["batch", "--status", "state_party"],
+     "the selection holds only States Parties"),
 ]
 
 
@@ -91,7 +126,8 @@ def test_bad_input(tmp_path, monkeypatch, case, files, args, words) -> None:
     assert _no_output(tmp_path), case
 
 
-SUBPROCESS_CASES = ["unknown State", "malformed YAML", "template reaching Python internals"]
+SUBPROCESS_CASES = ["unknown State", "malformed YAML", "template reaching Python internals",
+                    "ambiguous State name", "profile that is a device"]
 
 
 @pytest.mark.parametrize("case", SUBPROCESS_CASES)
@@ -104,6 +140,73 @@ def test_bad_input_real_process(tmp_path, case) -> None:
     error_lines = [line for line in result.stderr.splitlines() if line.startswith("Error")]
     assert len(error_lines) == 1 and words in error_lines[0], result.stderr
     assert _no_output(tmp_path), case
+
+
+def _one_error(result) -> str:
+    assert result.exit_code not in (0, 1), result.output
+    assert "Traceback" not in result.output, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("Error")]
+    assert len(lines) == 1, result.output
+    return lines[0]
+
+
+def test_timeline_of_a_state_party_names_its_real_deposit() -> None:
+    """W9: a State Party has no new deposit; the error gives its real one."""
+    line = _one_error(run_cli("timeline", "COL", "--deposit-date", "2027-01-01"))
+    assert "Colombia (COL) is already a State Party: it deposited its instrument on 20" in line
+
+
+def test_a_bad_source_date_epoch_is_one_line(tmp_path) -> None:
+    """E1: SOURCE_DATE_EPOCH beyond any year Python or a Word file can carry."""
+    result = run_cli("package", "HTI", "--doc", "cover_note", "--lang", "en", "--out",
+                     str(tmp_path), env={"SOURCE_DATE_EPOCH": "99999999999999"})
+    assert "SOURCE_DATE_EPOCH=99999999999999 is not a date" in _one_error(result)
+
+
+def test_a_relative_template_dir_with_a_style_sheet_works(tmp_path, monkeypatch) -> None:
+    """F10: the README's way of customising the house style, typed as a relative folder."""
+    from ccmkit.resources import templates_dir
+
+    (tmp_path / "t_benign").mkdir()
+    css = (templates_dir() / "style.css").read_text(encoding="utf-8")
+    (tmp_path / "t_benign" / "style.css").write_text(css + "\nh1 { color: #123456 }\n",
+                                                      encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("package", "USA", "--doc", "cover_note", "--lang", "en", "--format", "pdf",
+                     "--template-dir", "t_benign", "--out", "b")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "b" / "USA" / "en" / "cover_note.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_fifo_profile_is_refused_not_waited_for(tmp_path) -> None:
+    """E7: a named pipe given as a profile: one line at once, no hang (real process)."""
+    os.mkfifo(tmp_path / "p.yaml")
+    result = ccmkit("package", "KEN", "--profile", "p.yaml", "--out", "out", cwd=tmp_path)
+    assert result.returncode == 3 and "Traceback" not in result.stderr
+    assert "profile p.yaml is not a regular file" in result.stderr
+
+
+def test_a_profile_may_name_its_state(tmp_path) -> None:
+    """E8: ``state: Kenya`` in Kenya's profile is Kenya."""
+    (tmp_path / "p.yaml").write_text("state: Kenya\n", encoding="utf-8")
+    result = run_cli("package", "KEN", "--doc", "steps", "--lang", "en", "--format", "docx",
+                     "--profile", str(tmp_path / "p.yaml"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(("row", "words"), [
+    ("HTI,maybe,,", "key 'provisional_application' must be true or false"),
+    ("HTI,,2027-03-15,2029-01-01", "deposit_date and planned_deposit_date differ"),
+])
+def test_batch_csv_choices_are_never_silently_replaced(tmp_path, row, words) -> None:
+    """W12: a value that cannot apply fails its State with the reason, not a default."""
+    states = tmp_path / "states.csv"
+    states.write_text("state,provisional_application,deposit_date,planned_deposit_date\n"
+                      + row + "\n", encoding="utf-8")
+    result = run_cli("batch", "--from", str(states), "--doc", "cover_note", "--lang", "en",
+                     "--format", "docx", "--jobs", "1", "--dry-run", "--out",
+                     str(tmp_path / "out"))
+    assert words in result.output, result.output
 
 
 def test_package_contract(tmp_path) -> None:

@@ -112,3 +112,39 @@ def test_noncharacters_are_refused(char: str) -> None:
     with pytest.raises(TemplateError, match=f"character U\\+{ord(char):04X}, which a document "
                                             "cannot carry"):
         render_document(make_subject(REGISTRY, "KEN", profile), "instrument", "en", ("docx",))
+
+
+def _pdf_text(path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True,
+                          text=True).stdout
+
+
+def test_an_issuer_cannot_leave_its_css_string(tmp_path) -> None:
+    """F7: the issuer reaches the PDF's running header as a CSS string, never as CSS."""
+    from tests.conftest import run_cli
+
+    issuer = ("ISU</style><style>p::after { content: ' INJECTED' } .signature { display: none }"
+              '</style><style>"; } p::before { content: "ALSO" } x { content: "')
+    result = run_cli("package", "USA", "--doc", "cover_note", "--lang", "en", "--format", "pdf",
+                     "--out", str(tmp_path), "--issuer", issuer)
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / "USA" / "en" / "cover_note.pdf"
+    text = "".join(_pdf_text(pdf).split())
+    literal = text.count("ISU</style><style>p::after")
+    assert literal >= 2  # the body and the running header print it as it was typed
+    # no paragraph gained injected text, none was hidden
+    assert text.count("INJECTED") == literal and text.count("ALSO") == literal
+
+
+def test_a_long_unbreakable_word_wraps_in_the_pdf(tmp_path) -> None:
+    """W10: a 240-character name is printed whole (it wraps), never clipped at the margin."""
+    from tests.conftest import run_cli
+
+    name = "Wxyz" * 60
+    profile = tmp_path / "long.yaml"
+    profile.write_text(f"signatory:\n  name: {name}\n", encoding="utf-8")
+    result = run_cli("package", "KEN", "--doc", "instrument", "--lang", "en", "--format", "pdf",
+                     "--profile", str(profile), "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    text = "".join(_pdf_text(tmp_path / "KEN" / "en" / "instrument.pdf").split())
+    assert text.count(name) >= 1 and text.count("Wxyz") % 60 == 0

@@ -98,7 +98,7 @@ def test_every_reference_resolves_in_every_situation(registry, lang) -> None:
                  "contamination": fact(cont)}
         subject = make_subject(registry, "KEN", Profile(facts=facts), legislation=variant,
                                drafting=style)
-        context = {**build(subject, lang), "doc_title": "t", "page_css": ""}
+        context = {**build(subject, lang), "doc_title": "t"}
         html = render_html(env, f"legislation/{lang}.html.j2", context)
         refs = set(re.findall(r'href="#(_Ref_\w+)"', html))
         marks = set(re.findall(r'data-bookmark="(_Ref_\w+)"', html))

@@ -7,6 +7,7 @@ secret it reaches for is a real file outside the folder and never appears in any
 from __future__ import annotations
 
 import http.server
+import re
 import shutil
 import threading
 import zipfile
@@ -15,6 +16,7 @@ from typing import ClassVar
 
 import pytest
 
+from ccmkit.data.states import load_registry
 from ccmkit.errors import TemplateError
 from ccmkit.package import render_document
 from ccmkit.render import limits
@@ -193,8 +195,8 @@ def test_endless_loop_is_stopped(registry, tmp_path, monkeypatch) -> None:
 def test_memory_hog_is_stopped(registry, tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(limits.LIMITS, "memory", 300 << 20)
     folder = folder_with(tmp_path, {"instrument/en.html.j2": BODY.replace(
-        "BODY", "{% set hoard = [] %}{% for i in range(100000) %}"
-                "{% if hoard.append('x' * 99999) %}{% endif %}{% endfor %}")})
+        "BODY", "{% set ns = namespace(hoard=[]) %}{% for i in range(100000) %}"
+                "{% set ns.hoard = ns.hoard + ['x' * 99999] %}{% endfor %}")})
     with pytest.raises(TemplateError, match="needed more than 300 MiB"):
         render(registry, folder, ("docx",))
     big = bytearray(400 << 20)  # the limit is lifted again afterwards
@@ -205,11 +207,35 @@ def test_memory_hog_is_stopped(registry, tmp_path, monkeypatch) -> None:
     ("{{ 'x' * 1000000000 }}", "repetition longer than"),
     ("{{ 9 ** 9999999 }}", "exponent above 64"),
     ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "recursion too deep"),
+    # E6: an expression that fails is one line naming the template and its line
+    ("{{ 1/0 }}", r"en.html.j2, line 1\): template expression failed \(ZeroDivisionError"),
+    ("{{ state.iso3|int + 'x' }}", r"template expression failed \(TypeError"),
+    ("{% for i in range(10**9) %}{% endfor %}", r"template expression failed \(OverflowError"),
+    # S7: the data a template is given is read-only
+    ("{% set y = state.names.update({'en': state.names['fr']}) %}", "change the data"),
 ])
 def test_sandbox_bounds(registry, tmp_path, body, words) -> None:
     folder = folder_with(tmp_path, {"instrument/en.html.j2": BODY.replace("BODY", body)})
     with pytest.raises(TemplateError, match=words):
         render(registry, folder, ("docx",))
+
+
+def test_a_template_cannot_change_what_later_documents_read(tmp_path) -> None:
+    """S7: a template that tries to rename the State fails alone; the run's other documents
+    keep the State's name."""
+    body = "{% set y = state.names.update({'en': state.names['fr']}) %}"
+    folder = folder_with(tmp_path, {"instrument/en.html.j2": BODY.replace("BODY", body)})
+    result = run_cli("package", "KEN", "--doc", "instrument", "--doc", "steps", "--lang", "en",
+                     "--format", "docx", "--template-dir", str(folder),
+                     "--out", str(tmp_path / "out"))
+    assert result.exit_code != 0 and "change the data it was given" in result.output
+    assert "Traceback" not in result.output
+    from ccmkit.package import render_document as render_one
+
+    registry = load_registry()
+    steps = render_one(make_subject(registry, "KEN", template_dir=folder), "steps", "en",
+                       ("docx",))[0]
+    assert b"le Kenya" not in steps.data
 
 
 # ------------------------------------------------------------------ base.docx checked first
@@ -267,6 +293,85 @@ def test_bad_base_docx_is_refused_before_unpacking(registry, tmp_path, case, mak
     make(folder / "base.docx")
     with pytest.raises(TemplateError, match=words):
         render(registry, folder, ("docx",))
+
+
+def _part(name: str) -> str:
+    with zipfile.ZipFile(templates_dir() / "base.docx") as src:
+        return src.read(name).decode()
+
+
+def _in_header(xml: str) -> dict[str, bytes]:
+    """header1.xml with `xml` added as its last paragraph."""
+    return {"word/header1.xml": _part("word/header1.xml").replace("</w:hdr>", xml + "</w:hdr>")
+            .encode()}
+
+
+def _complex_field(*pieces: str) -> str:
+    """A complex field whose instruction is split over runs, as Word writes it."""
+    runs = "".join(f'<w:r><w:instrText xml:space="preserve">{p}</w:instrText></w:r>'
+                   for p in pieces)
+    return (f'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>{runs}'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>x</w:t></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+
+
+def _with_rel(rels_part: str, kind: str, target: str, external: bool = False) -> dict:
+    mode = ' TargetMode="External"' if external else ""
+    text = (_part(rels_part) if rels_part.startswith("word/_rels/document") else
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="'
+            'http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>')
+    return {rels_part: text.replace("</Relationships>", (
+        f'<Relationship Id="rId77" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        f'relationships/{kind}" Target="{target}"{mode}/></Relationships>')).encode()}
+
+
+CHUNK_TYPES = _content_types().replace("</Types>", (
+    '<Override PartName="/word/chunk.docx" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.document.main+xml"/></Types>'))
+FIELD_BASES = [
+    ("INCLUDEPICTURE", lambda p: base_docx(p, replace=_in_header(
+        '<w:p><w:fldSimple w:instr=\' INCLUDEPICTURE "http://127.0.0.1:18999/track.png" \\d \'>'
+        '<w:r><w:t>x</w:t></w:r></w:fldSimple></w:p>')),
+     "word/header1.xml has a field INCLUDEPICTURE"),
+    ("INCLUDETEXT", lambda p: base_docx(p, replace=_in_header(_complex_field(
+        " INCLUDE", 'TEXT "\\\\127.0.0.1\\share\\x.docx" '))),
+     "word/header1.xml has a field INCLUDETEXT"),
+    ("DDE", lambda p: base_docx(p, replace={"word/document.xml": _part(
+        "word/document.xml").replace("</w:body>", _complex_field(
+            'DDE c:\\windows\\system32\\cmd.exe "/k calc.exe"') + "</w:body>").encode()}),
+     "word/document.xml has a field DDE "),
+    ("DDEAUTO", lambda p: base_docx(p, replace={"word/footer1.xml": _part(
+        "word/footer1.xml").replace("</w:ftr>", _complex_field(
+            "dde", 'auto c:\\windows\\system32\\cmd.exe "/k calc.exe"') + "</w:ftr>")
+        .encode()}),
+     "word/footer1.xml has a field DDEAUTO"),
+    ("external image", lambda p: base_docx(p, _with_rel(
+        "word/_rels/header1.xml.rels", "image", "http://127.0.0.1:18999/pixel.png", True)),
+     "word/_rels/header1.xml.rels links to an outside resource \\(image"),
+    ("attached template", lambda p: base_docx(p, _with_rel(
+        "word/_rels/settings.xml.rels", "attachedTemplate", "Normal.dotm")),
+     "'attachedTemplate' \\(an attached template"),
+    ("altChunk", lambda p: base_docx(p, {"word/chunk.docx": b"PK"}, {
+        **_with_rel("word/_rels/document.xml.rels", "aFChunk", "chunk.docx"),
+        "[Content_Types].xml": CHUNK_TYPES.encode()}),
+     "'aFChunk' \\(an altChunk"),
+    ("macros without a content type", lambda p: base_docx(p, {"word/vbaProject.bin": b"x"}),
+     "it carries macros \\(vbaProject\\)"),
+]
+
+
+@pytest.mark.parametrize(("case", "make", "words"), FIELD_BASES, ids=[c[0] for c in FIELD_BASES])
+def test_a_base_docx_reaching_outside_is_refused(tmp_path, case, make, words) -> None:
+    """F2: fields and relationships that fetch, include or run something are refused by name,
+    through the command line, and no document is written."""
+    folder = folder_with(tmp_path, {})
+    make(folder / "base.docx")
+    result = run_cli("package", "USA", "--doc", "cover_note", "--lang", "en", "--format", "docx",
+                     "--template-dir", str(folder), "--out", str(tmp_path / "out"))
+    assert result.exit_code != 0
+    assert re.search(words, result.output), result.output
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert not list((tmp_path / "out").rglob("*.docx"))
 
 
 def test_a_plain_user_base_docx_is_used(registry, tmp_path) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from ccmkit.data.profile import Profile, check_profile_state, load_profile, profile_from_mapping
 from ccmkit.data.states import Registry, State
 from ccmkit.documents.subject import Options, Subject
-from ccmkit.errors import CcmkitError, NotEligible
+from ccmkit.errors import CcmkitError, DataError, NotEligible
 from ccmkit.vocab import DOC_KINDS
 
 
@@ -71,6 +71,11 @@ def prepare(registry: Registry, request: PackageRequest) -> Subject:
     check_profile_state(loaded, found)
     merged = loaded.apply(found)
     subject = Subject(merged, registry, loaded, request.options)
+    check_choices(subject, loaded.instrument, f"{loaded.path or 'the profile'}: key 'instrument'")
+    given, planned = subject.options.deposit_date, loaded.planned_deposit_date
+    if given and planned and given != planned:
+        raise DataError(f"--deposit-date {given} and the profile's planned_deposit_date "
+                        f"{planned} differ; give one")
     check_deposit(subject)
     check_eligible(merged, request.kinds, registry.status.as_of)
     return subject
@@ -94,6 +99,21 @@ def check_eligible(state: State, kinds: Sequence[str], as_of: str) -> None:
         raise NotEligible(f"{state.un_name} ({state.iso3}) is {state.status.replace('_', ' ')} "
                           f"(status as of {as_of}); {what} is for "
                           f"{', '.join(s.replace('_', ' ') for s in allowed)} States only")
+
+
+def check_choices(subject: Subject, instrument: str | None, where: str) -> None:
+    """Refuse an explicit instrument that cannot apply to the State (Art. 16): a State that
+    has not signed can only accede; a signatory ratifies, accepts or approves."""
+    state = subject.state
+    if instrument is None or state.status == "state_party":
+        return
+    if state.status != "signatory" and instrument != "accession":
+        raise CcmkitError(f"{where} is {instrument!r}, but {state.un_name} ({state.iso3}) has "
+                          "not signed the Convention and can only accede; drop it")
+    if state.status == "signatory" and instrument == "accession":
+        raise CcmkitError(f"{where} is 'accession', but {state.un_name} ({state.iso3}) signed "
+                          "the Convention: it ratifies, accepts or approves; drop it or choose "
+                          "one of those")
 
 
 def check_deposit(subject: Subject, deposit: date | None = None) -> None:

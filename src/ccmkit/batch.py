@@ -13,7 +13,6 @@ import contextlib
 import csv
 import hashlib
 import importlib
-import io
 import json
 import multiprocessing
 import os
@@ -43,6 +42,7 @@ from ccmkit.output import (
 )
 from ccmkit.package import resolve_languages, unique
 from ccmkit.resources import locales_dir, shipped_data_dir, templates_dir
+from ccmkit.sheets import csv_text
 
 PRELOAD = "ccmkit.preload"  # imported once by the forkserver: every worker starts warm
 
@@ -146,11 +146,16 @@ def csv_row_profile(row: dict[str, str], where: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in row.items():
         if key in ("deposit_date", "planned_deposit_date"):
+            if out.get("planned_deposit_date", value) != value:
+                raise DataError(f"{where}: deposit_date and planned_deposit_date differ "
+                                f"({out['planned_deposit_date']} and {value}); keep one")
             out["planned_deposit_date"] = value
         elif key in CSV_LIST_COLUMNS:
             out[key] = [v for v in re.split(r"[;,\s]+", value) if v]
         elif key == "provisional_application":
-            out[key] = value.lower() in ("yes", "true", "1")
+            flag = {"yes": True, "true": True, "1": True, "no": False, "false": False,
+                    "0": False}.get(value.strip().lower())
+            out[key] = value if flag is None else flag  # anything else: the profile refuses it
         elif key in CSV_FACT_COLUMNS:
             out.setdefault("facts", {})[key] = {"value": value, "source": where}
         else:
@@ -484,19 +489,15 @@ INDEX_COLUMNS = ("state", "name", "status", "languages", "result", "reason", "fi
 
 def write_index(out: Path, results: Iterable[Result], zipped: bool) -> Path:
     """index.csv for the organisers: one row per State, sorted by code."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=INDEX_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for r in sorted(results, key=lambda r: r.code):
-        writer.writerow({
+    rows = [{
             "state": r.code, "name": r.name, "status": r.status,
             "languages": " ".join(r.languages),
             "result": "skipped (up to date)" if r.skipped else ("ok" if r.ok else "failed"),
             "reason": r.message, "files": ";".join(r.files),
             "zip": f"{r.code}.zip" if zipped and r.ok else "",
-        })
+            } for r in sorted(results, key=lambda r: r.code)]
     target = out / "index.csv"
-    replace_file(target, buffer.getvalue().encode("utf-8"))
+    replace_file(target, csv_text(INDEX_COLUMNS, rows).encode("utf-8"))
     return target
 
 

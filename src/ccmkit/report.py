@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from datetime import date
@@ -11,6 +9,7 @@ from typing import Any
 
 from ccmkit.data.facts import Observation
 from ccmkit.data.states import Registry, State
+from ccmkit.sheets import csv_text
 from ccmkit.treaty import route_for, timeline
 from ccmkit.vocab import FACT_NAMES, LIST_FACTS, STALE_AFTER_YEARS, UNGA_VOTE
 
@@ -42,12 +41,8 @@ def render_rows(rows: list[dict[str, str]], fmt: str, as_of: str) -> str:
         return json.dumps({"status_as_of": as_of, "states": rows}, indent=2,
                           ensure_ascii=False) + "\n"
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=[*LIST_COLUMNS, "status_as_of"],
-                                lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({**row, "status_as_of": as_of} for row in rows)
-        return out.getvalue()
+        return csv_text([*LIST_COLUMNS, "status_as_of"],
+                        ({**row, "status_as_of": as_of} for row in rows))
     shown = ("iso3", "name", "status", "signature_date", "region", "subregion", "languages")
     widths = {c: max([len(c), *(len(r[c]) for r in rows)]) for c in shown}
     lines = ["  ".join(c.ljust(widths[c]) for c in shown).rstrip()]
@@ -177,7 +172,8 @@ def show_state(state: State, registry: Registry, fmt: str, today: date | None = 
 
 def show_timeline(state: State, deposit: date, fmt: str) -> str:
     """`timeline` output: the route and the computed dates."""
-    route = route_for(state.status) if state.status != "state_party" else None
+    route = (route_for(state.status) if state.status != "state_party"
+             else state.membership.route)
     line = timeline(
         deposit,
         stockpiles=state.value("stockpiles") != "no",
@@ -193,7 +189,7 @@ def show_timeline(state: State, deposit: date, fmt: str) -> str:
         "stockpile_destruction_due": "Stockpile destruction deadline (Art. 3)",
         "clearance_due": "Clearance deadline (Art. 4)",
     }
-    lines = [f"{state.un_name} ({state.iso3}): instrument of {route or 'none (State Party)'}"]
+    lines = [f"{state.un_name} ({state.iso3}): instrument of {route or 'consent'}"]
     lines += [f"  {labels[k]}: {v}" for k, v in line.as_iso().items()]
     lines.append("  Annual updates (Art. 7(2)): by 30 April each year, covering the previous "
                  "calendar year")

@@ -48,6 +48,11 @@ def seeded(db_url) -> str:
     (["report", "--format", "docx"], ["--format"]),
     (["export", "--format", "ods"], ["--format"]),
     (["frobnicate"], ["frobnicate"]),
+    (["add", "KEN", "--stage", "contacted", "--note", "a\x01b"],
+     ["note: the text holds U+0001 (a control character)"]),
+    (["add", "KEN", "--stage", "contacted", "--lead", "Ali\u202ecе"],
+     ["lead: the text holds U+202E (a bidirectional control)"]),
+    (["edit", "1", "--with", "x\x1by"], ["with whom: the text holds U+001B"]),
 ])
 def test_bad_command_line(seeded, args, fragments) -> None:
     before = dump(seeded)
@@ -71,6 +76,8 @@ def test_bad_command_line(seeded, args, fragments) -> None:
     ("", ["empty file"]),
     (HEADER, ["no records"]),
     (HEADER + 'KEN,2026-01-01,"contacted\n', ["malformed CSV"]),
+    ("state,date,stage,note\nFIN,2026-02-01,contacted,\"bell\x07char\"\n",
+     ["line 2", "note: the text holds U+0007"]),
     ("\n".join([HEADER.strip()] + [f"Atlantis{i},2026-01-01,contacted,,," for i in range(8)]),
      ["line 2", "line 6", "and 3 more bad lines"]),
 ])
@@ -87,6 +94,8 @@ def test_bad_csv_imports_nothing(seeded, tmp_path, content, fragments) -> None:
     ("bad.csv", b"state,date,stage\n\x81\x8d\x8f,2026-01-01,contacted\n", ["neither UTF-8"]),
     ("bad.ods", b"whatever", [".csv or .xlsx"]),
     ("missing.csv", None, ["no such file"]),
+    ("utf16.csv", "state,date,stage\nKEN,2026-01-01,contacted\n".encode("utf-16"),
+     ["UTF-16 text; save it as CSV UTF-8"]),
 ])
 def test_unreadable_spreadsheets(seeded, tmp_path, name, data, fragments) -> None:
     path = tmp_path / name
@@ -134,3 +143,51 @@ def test_unreachable_database_is_one_line(tmp_path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
     assert_one_error(run_log(str(blocker / "log.sqlite3"), "list"), "cannot create the folder")
+
+
+def _xlsx_with_sheet_xml(path, edit) -> None:
+    """A real workbook whose first sheet's XML is rewritten by `edit` (zipped by hand)."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["state", "date", "stage", "note"])
+    book.active.append(["KEN", "2026-01-01", "contacted", "NOTE"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = edit(data.decode()).encode()
+            dst.writestr(item, data)
+
+
+LAUGHS = ('<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">' + "".join(
+    f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8)) + "]>")
+
+
+@pytest.mark.parametrize(("doctype", "entity"), [
+    ('<!DOCTYPE w [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>', "&xxe;"),
+    (LAUGHS, "&i;"),
+], ids=["external entity", "entity expansion"])
+def test_hostile_xlsx_xml_is_one_line(seeded, tmp_path, doctype, entity) -> None:
+    """F18: the XML parser refuses these (security held); the user gets one line."""
+    path = tmp_path / "hostile.xlsx"
+
+    def edit(xml: str) -> str:
+        head, _, rest = xml.partition("?>")
+        return head + "?>" + doctype + rest.replace("NOTE", entity)
+
+    _xlsx_with_sheet_xml(path, edit)
+    before = dump(seeded)
+    assert_one_error(run_log(seeded, "import", str(path)), str(path), "not a readable XLSX")
+    assert dump(seeded) == before
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///file:x?mode=memory&uri=true"])
+def test_an_in_memory_log_is_refused(url) -> None:
+    """F18: an in-memory database would be empty and lost; say so instead of 'no such table'."""
+    assert_one_error(run_log(url, "list"), "is an in-memory database")

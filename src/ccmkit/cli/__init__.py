@@ -53,6 +53,33 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
 
 
+def _out_dir(ctx: click.Context, param: click.Parameter, value: str) -> Path:
+    """--out: a folder; an empty value (it would write into the current folder) is refused."""
+    if not value.strip():
+        raise click.BadParameter("empty; give the output folder (e.g. --out out)")
+    path = Path(value)
+    if path.exists() and not path.is_dir():
+        raise click.BadParameter(f"{value} is a file; give a folder")
+    return path
+
+
+def _generation_date(ctx: click.Context, param: click.Parameter,
+                     value: str | None) -> date | None:
+    """--date: a date the documents can carry (from the Convention's adoption to 10 years
+    ahead; a Word file cannot hold a date after 2107)."""
+    day = _iso_date(ctx, param, value)
+    if day is not None and not (date(2008, 5, 30) <= day <= _years_ahead(10)):
+        raise click.BadParameter(f"{day} is before the Convention was adopted (30 May 2008) or "
+                                 "more than 10 years ahead; give the date the documents are "
+                                 "issued")
+    return day
+
+
+def _years_ahead(years: int) -> date:
+    today = date.today()
+    return today.replace(year=today.year + years, day=min(today.day, 28))
+
+
 def _remember_data_dir(ctx: click.Context, param: click.Parameter,
                        value: Path | None) -> Path | None:
     ctx.meta["ccmkit.data_dir"] = value
@@ -126,13 +153,13 @@ def document_options(func: Callable) -> Callable:
                           "Minister for Foreign Affairs of the State, in each language]."),
         click.option("--drafting", type=click.Choice(DRAFTING_STYLES),
                      help="Drafting style of the model law (default from legal tradition)."),
-        click.option("--date", "generated", callback=_iso_date, metavar="YYYY-MM-DD",
+        click.option("--date", "generated", callback=_generation_date, metavar="YYYY-MM-DD",
                      help="Generation date printed in the documents (default: today)."),
         click.option("--template-dir", type=click.Path(file_okay=False, exists=True,
-                                                       path_type=Path),
+                                                       resolve_path=True, path_type=Path),
                      help="Folder with your own base.docx, style.css or <doc>/<lang>.html.j2."),
-        click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-                     default=Path("out"), show_default=True, help="Output folder."),
+        click.option("--out", default="out", show_default=True, callback=_out_dir,
+                     help="Output folder."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -146,7 +173,14 @@ def default_generation_date() -> date:
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+        try:
+            day = datetime.fromtimestamp(int(epoch), tz=UTC).date()
+        except (ValueError, OverflowError, OSError):
+            day = date.max
+        if not date(2008, 5, 30) <= day <= _years_ahead(10):
+            raise CcmkitError(f"SOURCE_DATE_EPOCH={epoch[:20]} is not a date the documents can "
+                              "carry; give seconds since 1970 (or unset it, or pass --date)")
+        return day
     return date.today()
 
 
@@ -182,12 +216,13 @@ def make_options(params: dict[str, Any]) -> Any:
 def package(state: str, profile: Path | None, force: bool, status_file: Path | None,
             status_as_of: str | None, with_brief: bool = False, **params: Any) -> None:
     """Generate the package for one STATE (ISO code or name)."""
-    from ccmkit.api import PackageRequest, build_package, prepare
+    from ccmkit.api import PackageRequest, build_package, check_choices, prepare
 
     registry = _registry(status_file, status_as_of)
     kinds = tuple(params["docs"]) or DOC_KINDS
     subject = prepare(registry, PackageRequest(
         state, profile, make_options(params), (*kinds, "brief") if with_brief else kinds))
+    check_choices(subject, params["instrument"], "--instrument")
     manifest = build_package(subject, params["out"], params["langs"], params["formats"],
                              params["docs"], force=force)
     where = params["out"] / subject.state.iso3
@@ -219,6 +254,13 @@ def timeline(state: str, deposit_date: date, profile: Path | None, historical: b
     registry = _registry(status_file, status_as_of)
     subject = prepare(registry, PackageRequest(state, profile, Options(historical=historical),
                                                kinds=()))
+    found = subject.state.membership
+    if found.status == "state_party" and found.deposit_date != deposit_date:
+        actual = (f"it deposited its instrument on {found.deposit_date}; give --deposit-date "
+                  f"{found.deposit_date} for its dates" if found.deposit_date else
+                  "its deposit date is not in the status table")
+        raise CcmkitError(f"{subject.state.un_name} ({subject.state.iso3}) is already a State "
+                          f"Party: {actual}")
     check_deposit(subject, deposit_date)
     click.echo(show_timeline(subject.state, deposit_date, fmt), nl=False)
 
@@ -262,6 +304,11 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
     if workers > 1 and not dry_run:
         batching.start_workers()  # the workers' imports overlap with the planning below
     registry = _registry(status_file, status_as_of)
+    filters = [name for name, given in (("--status", statuses), ("--region", region),
+                                        ("--subregion", subregion)) if given]
+    if (from_csv or codes) and filters:
+        raise CcmkitError(f"{'--from' if from_csv else '--states'} names the States; "
+                          f"{', '.join(filters)} would be ignored: drop one or the other")
     if from_csv:
         selection = batching.read_state_csv(from_csv)
     elif codes:
@@ -269,6 +316,9 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
     else:
         chosen = registry.select(statuses or ("outside",), region, subregion, group)
         selection = [(s.iso3, {}, "") for s in chosen if s.status != "state_party"]
+        if chosen and not selection:
+            raise CcmkitError(f"the selection holds only States Parties ({len(chosen)}), which "
+                              "get no package; select States outside the Convention")
     if not selection:
         raise CcmkitError("no State matches the selection; check --status/--region/--subregion")
     planned = batching.plan(

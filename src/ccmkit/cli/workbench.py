@@ -9,7 +9,14 @@ from typing import Any
 
 import click
 
-from ccmkit.cli import LANGS, _iso_date, _registry, default_generation_date, status_options
+from ccmkit.cli import (
+    LANGS,
+    _generation_date,
+    _out_dir,
+    _registry,
+    default_generation_date,
+    status_options,
+)
 from ccmkit.errors import CcmkitError
 from ccmkit.vocab import FORMATS, GROUPINGS, STATUS_SELECTORS
 
@@ -19,10 +26,10 @@ SELECTORS = tuple(s for s in STATUS_SELECTORS if s != "state_party")
 
 def _common(func: Any) -> Any:
     """--lang (repeatable), --date, --out."""
-    func = click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-                        default=Path("out"), show_default=True,
+    func = click.option("--out", default="out", show_default=True, callback=_out_dir,
                         help="Output folder (files go to OUT/internal/).")(func)
-    func = click.option("--date", "generated", callback=_iso_date, metavar="YYYY-MM-DD",
+    func = click.option("--date", "generated", callback=_generation_date,
+                        metavar="YYYY-MM-DD",
                         help="Date printed in the documents (default: today).")(func)
     return click.option("--lang", "langs", multiple=True, type=click.Choice(LANGS),
                         default=("en",), show_default=True, help="Language(s).")(func)

@@ -25,6 +25,7 @@ from ccmkit.data.schema import (
     ObservationRow,
     OverrideModel,
     Source,
+    check_regular_file,
     parse_partial_date,
     precision_of,
     read_yaml,
@@ -32,6 +33,7 @@ from ccmkit.data.schema import (
 )
 from ccmkit.errors import DataError
 from ccmkit.resources import shipped_data_dir
+from ccmkit.sheets import read_csv_cell
 from ccmkit.vocab import (
     DATE_FACTS,
     FACT_NAMES,
@@ -280,6 +282,7 @@ def _blank_to_none(row: dict[str, str]) -> dict[str, str | None]:
 
 
 def _csv_rows(path: Path, columns: tuple[str, ...]) -> Iterable[tuple[int, dict[str, str]]]:
+    check_regular_file(path, "facts file")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -297,7 +300,7 @@ def _csv_rows(path: Path, columns: tuple[str, ...]) -> Iterable[tuple[int, dict[
         if None in row or any(value is None for value in row.values()):
             raise DataError(f"{path}, line {line}: wrong number of columns; "
                             f"expected {len(header)}")
-        yield line, {key: value for key, value in row.items() if key in columns}
+        yield line, {key: read_csv_cell(value) for key, value in row.items() if key in columns}
 
 
 @cache
@@ -417,12 +420,9 @@ def convert_records(records: Iterable[tuple[str, Mapping[str, str | None]]], sta
 def write_fact_files(folder: Path, sources: Mapping[str, Source], rows: list[dict]) -> None:
     """Write ``facts.csv`` and ``sources.yaml`` into `folder`, each atomically."""
     from ccmkit.output import replace_file
+    from ccmkit.sheets import csv_text
 
     folder.mkdir(parents=True, exist_ok=True)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=FACT_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({k: ("" if v is None else v) for k, v in r.items()} for r in rows)
     registry = {
         key: {k: (v.isoformat() if isinstance(v, date) else v)
               for k, v in src.model_dump(exclude_none=True).items()}
@@ -430,7 +430,7 @@ def write_fact_files(folder: Path, sources: Mapping[str, Source], rows: list[dic
     }
     replace_file(folder / SOURCES_FILE,
                  yaml.safe_dump(registry, allow_unicode=True, sort_keys=True, width=100))
-    replace_file(folder / FACTS_FILE, out.getvalue())
+    replace_file(folder / FACTS_FILE, csv_text(FACT_COLUMNS, rows))
 
 
 def existing_rows(folder: Path) -> tuple[dict[str, Source], list[dict]]:

@@ -249,9 +249,11 @@ def check_profile_state(profile: Profile, state: Any) -> None:
     """A profile that names a State must be used for that State."""
     if profile.state is None:
         return
-    from ccmkit.data.lookup import normalise
+    from ccmkit.data.lookup import keys_for, normalise
 
-    if normalise(profile.state) not in {normalise(state.iso3), normalise(state.iso2)}:
+    names = [state.iso3, state.iso2, state.un_name, *state.aliases,
+             *(n for forms in state.names.values() for n in (forms.short, forms.formal))]
+    if normalise(profile.state) not in keys_for(names):
         raise DataError(
             f"{profile.path or 'profile'}: key 'state' is {profile.state!r} but the package is "
             f"for {state.iso3}; remove the key or use the profile of {state.iso3}"

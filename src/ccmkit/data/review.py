@@ -12,7 +12,7 @@ from typing import Any
 from ccmkit.data.facts import fact_family
 from ccmkit.data.states import Registry, State
 from ccmkit.errors import DataError
-from ccmkit.tables import csv_text, read_table, xlsx_bytes
+from ccmkit.sheets import csv_text, read_table, xlsx_bytes
 
 OLD = ("iso3", "state", "fact", "value", "qualifier", "as_of", "age_years", "stale",
        "source_title", "source_url", "quote")
@@ -48,7 +48,7 @@ def review_rows(registry: Registry, states: Iterable[State], today: date,
 def worksheet(rows: list[dict[str, Any]], fmt: str) -> bytes:
     """The worksheet as CSV or XLSX bytes."""
     if fmt == "csv":
-        return csv_text(list(COLUMNS), rows).encode("utf-8")
+        return csv_text(COLUMNS, rows).encode("utf-8")
     return xlsx_bytes({"Review": (list(COLUMNS), [[r[c] for c in COLUMNS] for r in rows])},
                       title="INTERNAL – facts to re-check")
 
@@ -92,5 +92,4 @@ def filled_rows(path: Path) -> list[tuple[str, dict[str, str | None]]]:
 def _text(cell: Any) -> str:
     if isinstance(cell, date):
         return cell.isoformat()[:10]
-    text = "" if cell is None else str(cell).strip()
-    return text[1:] if text.startswith("'") else text
+    return "" if cell is None else str(cell).strip()

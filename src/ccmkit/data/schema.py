@@ -27,11 +27,41 @@ ISO3 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 MAX_TEXT = 2000  # longest text accepted in a data field (a quote, a note, a name)
 
 
+# Characters no output can carry (not allowed in XML 1.0, so in no DOCX, PDF or XLSX):
+# C0 controls other than TAB, LF and CR, surrogates and noncharacters.
+UNCARRIABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    "\U0001fffe\U0001ffff\U0010fffe\U0010ffff]"
+)
+# Bidirectional embeddings, overrides and isolates: they make a name read other than it is.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# what a typed value may not hold: the above, and CR (line ends are LF once read)
+_REFUSED = re.compile(f"{UNCARRIABLE.pattern}|{BIDI_CONTROLS.pattern}|\r")
+
+
+def refused_character(value: str) -> str | None:
+    """Why `value` cannot be accepted as typed text (its first control character), or None.
+
+    The one rule for text entering ccmkit: profiles, data files, the log (forms, command line,
+    imports). Callers turn the reason into their own one-line message."""
+    found = _REFUSED.search(value)
+    if found is None:
+        return None
+    char = found.group()
+    kind = ("a bidirectional control" if BIDI_CONTROLS.match(char) else "a control character")
+    return f"U+{ord(char):04X} ({kind})"
+
+
+def scrub(value: str) -> str:
+    """`value` with every character no output can carry replaced by U+FFFD (for old data)."""
+    return UNCARRIABLE.sub("\ufffd", value)
+
+
 def _clean_text(value: str) -> str:
-    if any(ch in value for ch in ("\ufffe", "\uffff")) or any(
-        ord(ch) < 32 and ch not in "\n\t" for ch in value
-    ):
-        raise ValueError("must be text without control characters (nor U+FFFE, U+FFFF)")
+    reason = refused_character(value)
+    if reason:
+        raise ValueError(f"must be text without control characters; it holds {reason}: "
+                         "remove it")
     return value
 
 
@@ -275,6 +305,22 @@ __all__ = [
 MAX_YAML_BYTES = 5_000_000
 
 
+def check_regular_file(path: Path, what: str) -> None:
+    """Refuse a device, pipe or socket given as a file: reading one may never end (a FIFO
+    blocks, /dev/zero is endless). A missing path is left to the caller's own message."""
+    import stat
+
+    from ccmkit.errors import DataError
+
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise DataError(f"{what} {path} is not a regular file (a device, pipe or socket); give "
+                        "a file")
+
+
 def read_yaml(path: Path, trusted: bool = False, loader: Any = None,
               max_bytes: int = MAX_YAML_BYTES, what: str = "file") -> Any:
     """Parse a YAML data file with a safe loader (libyaml's when there is one).
@@ -288,6 +334,8 @@ def read_yaml(path: Path, trusted: bool = False, loader: Any = None,
 
     loader = loader or getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     assert loader is not None
+    if not trusted:
+        check_regular_file(path, what)
     try:
         if not trusted and path.is_file() and path.stat().st_size > max_bytes:
             raise DataError(f"{path}: larger than {max_bytes // 1000} kB; a {what} is a short "
@@ -309,5 +357,7 @@ def read_yaml(path: Path, trusted: bool = False, loader: Any = None,
         raise DataError(f"{path}{line}: {problem}; fix the YAML syntax") from None
     except UnicodeDecodeError:
         raise DataError(f"{path}: not UTF-8 text; save the {what} as UTF-8") from None
+    except RecursionError:
+        raise DataError(f"{path}: nested too deeply; a {what} is a short YAML file") from None
     except OSError as exc:
         raise DataError(f"{path}: cannot read ({exc.strerror})") from None

@@ -7,6 +7,7 @@ Layers, each overriding the one before: shipped data < the user's data folder (`
 from __future__ import annotations
 
 import gettext
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -80,6 +81,8 @@ class Registry:
     groupings: dict[str, GroupingRecord]
     factbook: FactBook
     index: dict[str, str] = field(default_factory=dict, repr=False)  # look-up key -> ISO3
+    # keys two or more States share ("korea") -> their ISO3 codes
+    shared: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     data_dir: Path | None = None  # the user's data folder laid over the shipped data
 
     def by_iso3(self, iso3: str) -> State:
@@ -96,16 +99,40 @@ class Registry:
         index = self.index
         if key in index:
             return self.by_iso3(index[key])
+        shown = repr(query if len(query) <= 60 else query[:57] + "...")
+        if key in self.shared:
+            return self._one_of(key, shown, self.shared[key])
+        within = self._named_within(key)
+        if len(within) > 1:  # "Korea": part of the names of two States, the name of neither
+            return self._one_of(key, shown, within)
         iso3 = lookup.coco_match(query, {s.iso3 for s in self.states})
         if iso3:
             return self.by_iso3(iso3)
         picks = lookup.suggest(query, index)
-        shown = repr(query if len(query) <= 60 else query[:57] + "...")
         if not picks:
             raise StateNotFound(f"unknown State {shown}; give an ISO code (e.g. KEN) or a "
                                 "name (see `ccmkit states list`)")
         names = ", ".join(f"{self.by_iso3(p).un_name} ({p})" for p in picks)
         raise StateNotFound(f"unknown State {shown}; did you mean {names}?")
+
+    def _named_within(self, key: str) -> tuple[str, ...]:
+        """The States one of whose names holds `key` as whole words."""
+        if len(key) < 3:
+            return ()
+        word = re.compile(rf"(?<![\w-]){re.escape(key)}(?![\w-])")
+        return tuple(sorted({iso3 for name, iso3 in self.index.items() if word.search(name)}))
+
+    def _one_of(self, key: str, shown: str, codes: tuple[str, ...]) -> State:
+        """The State whose own short name is `key` ("Congo"), else ask which one is meant."""
+        states = [self.by_iso3(c) for c in codes]
+        exact = [s for s in states if key in {lookup.normalise(n) for n in (
+            s.un_name, *(f.short for f in s.names.values()))}]
+        if len(exact) == 1:
+            return exact[0]
+        listed = [f"{s.un_name} ({s.iso3})" for s in states[:5]]
+        rest = f"{len(states) - 5} others" if len(states) > 5 else listed.pop()
+        names = f"{', '.join(listed)} or {rest}"
+        raise StateNotFound(f"{shown} could mean {names}; give the ISO code or the full name")
 
     def select(self, statuses: Iterable[str] = (), region: str | None = None,
                subregion: str | None = None, group: str | None = None) -> list[State]:
@@ -150,13 +177,23 @@ class Registry:
         }
 
 
-def _index(states: tuple[State, ...]) -> dict[str, str]:
-    """Every unambiguous look-up key (normalised codes and names) to its State's ISO3 code."""
+def _keys(states: tuple[State, ...]) -> dict[str, set[str]]:
+    """Every look-up key (normalised codes and names) to the ISO3 codes of the States it names."""
     found: dict[str, set[str]] = {}
     for state in states:
         for key in lookup.keys_for(_names_of(state)):
             found.setdefault(key, set()).add(state.iso3)
-    return {key: next(iter(codes)) for key, codes in found.items() if len(codes) == 1}
+    return found
+
+
+def _index(states: tuple[State, ...]) -> dict[str, str]:
+    """Every unambiguous look-up key to its State's ISO3 code."""
+    return {key: next(iter(codes)) for key, codes in _keys(states).items() if len(codes) == 1}
+
+
+def _shared(states: tuple[State, ...]) -> dict[str, tuple[str, ...]]:
+    """Every key shared by two or more States ("korea") to their codes, in order."""
+    return {key: tuple(sorted(codes)) for key, codes in _keys(states).items() if len(codes) > 1}
 
 
 def _names_of(state: State) -> list[str]:
@@ -252,7 +289,7 @@ def load_registry(status_file: Path | None = None, status_as_of: str | None = No
         for r in records
     )
     return Registry(states=states, status=table, groupings=groupings, factbook=book,
-                    index=_index(states), data_dir=user)
+                    index=_index(states), shared=_shared(states), data_dir=user)
 
 
 def today() -> date:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from ccmkit.data.schema import StatusRow, parse_partial_date, validate
+from ccmkit.data.schema import StatusRow, check_regular_file, parse_partial_date, validate
 from ccmkit.errors import DataError
 from ccmkit.resources import shipped_data_dir
 from ccmkit.treaty import ADOPTION_DATE, OPENED_FOR_SIGNATURE, entry_into_force
@@ -97,6 +97,7 @@ def _check_as_of(value: str, where: str) -> str:
 def read_rows(path: Path, today: date | None = None) -> dict[str, Membership]:
     """Read and validate a status table; errors name the file and line."""
     today = today or date.today()
+    check_regular_file(path, "status file")
     if not path.is_file():
         raise DataError(f"status file {path} not found: give an existing CSV file")
     if path.stat().st_size > MAX_STATUS_BYTES:

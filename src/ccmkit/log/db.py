@@ -79,7 +79,10 @@ def make_engine(url: str) -> Engine:
 
 
 def _sqlite_engine(database: str, url: str) -> Engine:
-    if database and database != ":memory:":
+    if not database or database == ":memory:" or "mode=memory" in url:
+        raise CcmkitError(f"--db/{DB_ENV}: {describe(url)!r} is an in-memory database, empty "
+                          "and gone when the command ends; give a file path")
+    if database:
         folder = Path(database).expanduser().parent
         try:
             folder.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Sequence
@@ -10,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ccmkit.log.store import Record, Report, find_state
+from ccmkit.sheets import append_row, csv_text
 from ccmkit.vocab import STAGES
 
 COLUMNS = ("id", "state", "date", "stage", "channel", "lead", "with_whom", "note", "next_step",
@@ -55,12 +55,8 @@ def render_records(records: Sequence[Record], fmt: str) -> str:
 
 
 def to_csv(data: list[dict[str, Any]]) -> str:
-    """CSV with the COLUMNS header (comma-separated, UTF-8 text)."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in data)
-    return out.getvalue()
+    """CSV with the COLUMNS header (comma-separated, UTF-8 text; cells inert, see sheets)."""
+    return csv_text(COLUMNS, data)
 
 
 def to_xlsx(data: list[dict[str, Any]]) -> bytes:
@@ -73,7 +69,7 @@ def to_xlsx(data: list[dict[str, Any]]) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "log"
-    sheet.append(list(COLUMNS))
+    append_row(sheet, COLUMNS)
     for row in data:
         values: list[Any] = []
         for column in COLUMNS:
@@ -81,7 +77,7 @@ def to_xlsx(data: list[dict[str, Any]]) -> bytes:
             if column in ("date", "due") and value:
                 value = date.fromisoformat(value)
             values.append(value)
-        sheet.append(values)
+        append_row(sheet, values)
     for column, width in zip("ABCDEFGHIJKLMN", (6, 6, 11, 17, 9, 14, 20, 40, 30, 11, 30, 20,
                                                 14, 26), strict=True):
         sheet.column_dimensions[column].width = width

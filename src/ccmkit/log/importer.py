@@ -10,7 +10,7 @@ from typing import Any
 
 from ccmkit.errors import CcmkitError
 from ccmkit.log.store import Fields, Package, check
-from ccmkit.tables import read_table
+from ccmkit.sheets import read_table
 
 # Header (lower case, spaces and hyphens as underscores) -> field.
 HEADERS = {

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ccmkit.data.schema import refused_character
 from ccmkit.errors import CcmkitError
 from ccmkit.log.db import describe, make_engine, resolve_url, writing
 from ccmkit.log.migrate import upgrade
@@ -192,7 +193,11 @@ def read_package(folder: Path, iso3: str) -> Package:
 def _text(value: str | None, name: str) -> str | None:
     if value is None:
         return None
-    value = value.strip()
+    value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    reason = refused_character(value)
+    if reason:
+        raise CcmkitError(f"{name}: the text holds {reason}, which no output can carry; "
+                          "remove it")
     if len(value) > MAX_TEXT:
         raise CcmkitError(f"{name}: {len(value)} characters, more than {MAX_TEXT}; shorten it")
     return value or None
@@ -317,7 +322,8 @@ class Log:
 
     @staticmethod
     def _entry(session: Session, record_id: int) -> Entry:
-        entry = session.get(Entry, record_id)
+        # ids beyond a 64-bit integer cannot exist (and would overflow the database driver)
+        entry = session.get(Entry, record_id) if 0 < record_id < 2**63 else None
         if entry is None:
             raise CcmkitError(f"no record with id {record_id}; see `ccmkit log list "
                               "--format json` for ids")

@@ -22,7 +22,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
 from ccmkit.errors import TemplateError
@@ -72,6 +72,18 @@ ALLOWED_TYPES = (
 )
 MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+# what a base.docx may carry: the fields ccmkit writes itself (page numbers, numbering and
+# references), and relationships between its own parts (links excepted)
+ALLOWED_FIELDS = frozenset({"PAGE", "NUMPAGES", "SECTIONPAGES", "SEQ", "REF", "PAGEREF",
+                            "STYLEREF"})
+ALLOWED_RELATIONSHIPS = frozenset({
+    "officeDocument", "core-properties", "extended-properties", "custom-properties",
+    "thumbnail", "styles", "stylesWithEffects", "settings", "webSettings", "fontTable", "font",
+    "theme", "themeOverride", "customXml", "customXmlProps", "numbering", "header", "footer",
+    "image", "hyperlink", "footnotes", "endnotes", "comments", "commentsExtended",
+    "commentsIds", "commentsExtensible", "people", "glossaryDocument",
+})
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 AUTHOR, INITIALS = "ccmkit", "CCM"
 _WHITESPACE = re.compile(r"[ \t\r\n\f]+")
 
@@ -96,7 +108,7 @@ def write_docx(root: etree._Element, meta: DocxMeta) -> bytes:
     if meta.base is not None:
         check_base_docx(meta.base)
     template = DocxTemplate(str(base))
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
     try:
         template.render(
             {"header": meta.header or "", "page_before": before, "page_middle": middle,
@@ -154,14 +166,62 @@ def check_base_docx(path: Path) -> None:
                 if not kind.startswith(ALLOWED_TYPES):
                     raise bad(f"content type {kind[:80]!r} is not allowed (macros, embedded "
                               "objects and ActiveX are refused)")
+            if any(n.lower().endswith(("vbaproject.bin", "vbadata.xml")) for n in names):
+                raise bad("it carries macros (vbaProject); save it as a plain .docx")
             for rels in (n for n in names if n.endswith(".rels")):
-                for rel in _xml(archive.read(rels)):
-                    if rel.get("TargetMode") == "External" and rel.get("Type") != HYPERLINK:
-                        raise bad(f"{rels} links to an outside resource "
-                                  f"({rel.get('Target', '')[:60]!r})")
+                problem = _relationship_problem(rels, _xml(archive.read(rels)))
+                if problem:
+                    raise bad(problem)
+            for xml_part in sorted(n for n in names if n.startswith("word/")
+                                   and n.endswith(".xml")):
+                problem = _field_problem(xml_part, _xml(archive.read(xml_part)))
+                if problem:
+                    raise bad(problem)
     except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, OSError) as exc:
         raise TemplateError(f"{name}: not a readable .docx ({type(exc).__name__}); save it "
                             "again from Word or LibreOffice") from None
+
+
+def _relationship_problem(rels: str, root: etree._Element) -> str | None:
+    """Why a relationship of a base.docx reaches outside it (or is not plain Word), or None."""
+    for rel in root:
+        kind = rel.get("Type", "").rsplit("/", 1)[-1]
+        target = rel.get("Target", "")[:60]
+        if rel.get("TargetMode") == "External" and rel.get("Type") != HYPERLINK:
+            return f"{rels} links to an outside resource ({kind} {target!r})"
+        if kind not in ALLOWED_RELATIONSHIPS:
+            what = {"attachedTemplate": "an attached template", "aFChunk": "an altChunk",
+                    "vbaProject": "macros"}.get(kind, "a part Word would load")
+            return (f"{rels} has a relationship of type {kind!r} ({what}, target "
+                    f"{target!r}), which is not allowed")
+    return None
+
+
+def _field_problem(part: str, root: etree._Element) -> str | None:
+    """Why a field of a base.docx part is refused (it is not one ccmkit writes), or None."""
+    instructions = [f.get(f"{{{W_NS}}}instr", "") for f in root.iter(f"{{{W_NS}}}fldSimple")]
+    stack: list[list[str]] = []
+    for node in root.iter(f"{{{W_NS}}}fldChar", f"{{{W_NS}}}instrText"):
+        if node.tag.endswith("instrText"):
+            if stack:
+                stack[-1].append(node.text or "")
+            else:
+                instructions.append(node.text or "")
+            continue
+        kind = node.get(f"{{{W_NS}}}fldCharType")
+        if kind == "begin":
+            stack.append([])
+        elif kind in ("separate", "end") and stack:
+            instructions.append("".join(stack.pop()))
+            if kind == "separate":
+                stack.append([])  # the field's result runs: nothing more to read
+    for instruction in instructions:
+        words = instruction.split()
+        keyword = words[0].upper() if words else ""
+        if keyword and keyword not in ALLOWED_FIELDS:
+            return (f"{part} has a field {keyword[:30]} (only "
+                    f"{', '.join(sorted(ALLOWED_FIELDS))} are allowed): remove it in Word")
+    return None
 
 
 def _xml(data: bytes) -> etree._Element:

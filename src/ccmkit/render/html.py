@@ -26,7 +26,7 @@ from jinja2 import (
 )
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment, SecurityError
 from lxml import etree
 from lxml import html as lxml_html
 from markupsafe import Markup
@@ -101,8 +101,9 @@ class TooLarge(SecurityError):
     """A template tried to build a value beyond the sandbox's bounds."""
 
 
-class BoundedSandbox(SandboxedEnvironment):
-    """The sandbox, plus: no template can build a huge string or number with * or **."""
+class BoundedSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, plus: no template can build a huge string or number with * or **, nor
+    change a list, dict or set it was given (later documents of the run read the same data)."""
 
     intercepted_binops = frozenset({"*", "**"})
 
@@ -175,6 +176,11 @@ def render_html(env: SandboxedEnvironment, name: str, context: dict[str, Any]) -
     except RecursionError:
         raise BadTemplate(f"{name}: template recursion too deep (a macro calling itself?)"
                           ) from None
+    except (ArithmeticError, TypeError, ValueError, LookupError) as exc:
+        # an expression of the template failed ({{ 1/0 }}, {{ "x" + 1 }}, range(10**9))
+        raise BadTemplate(f"{name}{_template_line(exc)}: template expression failed "
+                          f"({type(exc).__name__}: {str(exc)[:120]}); correct the template"
+                          ) from None
 
 
 def _template_line(exc: BaseException) -> str:
@@ -195,7 +201,8 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, TooLarge):
         return f"template tried to build {exc}; this is not allowed"
     if isinstance(exc, SecurityError):
-        return f"template tried to reach Python internals ({exc}); this is not allowed"
+        return (f"template tried to reach Python internals or change the data it was given "
+                f"({exc}); this is not allowed")
     return f"template error: {exc}"
 
 

@@ -8,7 +8,6 @@ worker). Exceeding a bound is a ``TemplateError`` naming the template, never a c
 from __future__ import annotations
 
 import os
-import re
 import resource
 import signal
 import threading
@@ -17,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
+from ccmkit.data.schema import UNCARRIABLE
 from ccmkit.errors import TemplateError
 
 
@@ -31,12 +31,6 @@ class Limits:
 
 
 LIMITS = Limits()
-# not allowed in XML 1.0 (so not in DOCX or PDF text): controls, surrogates, noncharacters
-_FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-    "\U0001fffe\U0001ffff\U0010fffe\U0010ffff]"
-)
-
 
 class _Timeout(BaseException):
     """Raised by the timer; a BaseException so that no library swallows it."""
@@ -49,7 +43,7 @@ def check_markup(markup: str, template: str) -> None:
             f"{template} renders to {len(markup) / 1e6:.1f} million characters (limit "
             f"{LIMITS.html_chars / 1e6:.0f} million): a profile value or the template is far "
             "too long; shorten it")
-    found = _FORBIDDEN.search(markup)
+    found = UNCARRIABLE.search(markup)
     if found:
         code = f"U+{ord(found.group()):04X}"
         raise TemplateError(

@@ -114,7 +114,7 @@ def _parse_css(css_path: str, mtime_ns: int, folders: tuple[Path, ...]) -> Any:
         raise TemplateError(f"{path}: not UTF-8 text; save the style sheet as UTF-8") from None
     fetcher = _fetcher_class()(folders)
     try:
-        sheet = CSS(string=text, base_url=path.as_uri(), url_fetcher=fetcher,
+        sheet = CSS(string=text, base_url=path.absolute().as_uri(), url_fetcher=fetcher,
                     font_config=_font_config())
     except FatalURLFetchingError:
         _raise_refused(fetcher, path.name)
@@ -146,6 +146,13 @@ def source_date_epoch(generated: datetime) -> Iterator[None]:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
+def css_string(text: str) -> str:
+    """`text` as a CSS string: every character but an ASCII letter, digit or space escaped as
+    ``\\HHHHHH``, so that no value can end the string, the rule or the style sheet."""
+    return '"' + "".join(c if c.isascii() and (c.isalnum() or c == " ") else f"\\{ord(c):06X}"
+                         for c in text) + '"'
+
+
 def page_css(page_label: str, header: str | None) -> str:
     """CSS for the running header and the page footer ("Page {page} of {pages}"); none for
     a document without a running header (e.g. an instrument to be signed)."""
@@ -154,34 +161,37 @@ def page_css(page_label: str, header: str | None) -> str:
     before, _, rest = page_label.partition("{page}")
     middle, _, after = rest.partition("{pages}")
 
-    def quote(text: str) -> str:
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-    content = f"{quote(before)} counter(page) {quote(middle)} counter(pages) {quote(after)}"
+    content = (f"{css_string(before)} counter(page) {css_string(middle)} counter(pages) "
+               f"{css_string(after)}")
     return (
-        f"@page {{ @top-right {{ content: {quote(header)}; }} "
+        f"@page {{ @top-right {{ content: {css_string(header)}; }} "
         f"@bottom-center {{ content: {content}; }} }}"
     )
 
 
 def write_pdf(html: str, generated: datetime, stylesheet: Path | None = None,
-              folders: tuple[Path, ...] = (), template: str = "document") -> bytes:
+              folders: tuple[Path, ...] = (), template: str = "document",
+              page_style: str = "") -> bytes:
     """Render an HTML document (with its own <title> and lang) to PDF bytes.
 
     ``folders`` are the template folders WeasyPrint may read from (default: the shipped one).
+    ``page_style`` is the running header and page numbers (`page_css`): a style sheet of its
+    own, never text inside the document's HTML.
     """
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
     from weasyprint.urls import FatalURLFetchingError
 
     folders = folders or (templates_dir(),)
     css_path = stylesheet or templates_dir() / "style.css"
     fetcher = _fetcher_class()(folders)
     try:
-        sheet = _stylesheet(str(css_path), folders)
+        sheets = [_stylesheet(str(css_path), folders)]
+        if page_style:
+            sheets.append(CSS(string=page_style, url_fetcher=fetcher))
         document = HTML(string=html, base_url=str(folders[0]), url_fetcher=fetcher)
         with source_date_epoch(generated):
             data: bytes = document.write_pdf(
-                stylesheets=[sheet],
+                stylesheets=sheets,
                 font_config=_font_config(),
                 pdf_variant=PDF_VARIANT,
                 pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode(),

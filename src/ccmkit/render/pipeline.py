@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from lxml import etree
-from markupsafe import Markup
 
 from ccmkit.errors import CcmkitError, TemplateError
 from ccmkit.i18n import N_, gettext_for
@@ -107,10 +106,10 @@ def _write_docx(page: Page) -> bytes:
 
 
 def _write_pdf(page: Page) -> bytes:
-    from ccmkit.render.pdf import write_pdf
+    from ccmkit.render.pdf import page_css, write_pdf
 
     return write_pdf(to_string(page.tree), page.generated, page.find("style.css"),
-                     page.folders, page.template)
+                     page.folders, page.template, page_css(page.page_label, page.header))
 
 
 def _docx_writer() -> Writer:
@@ -250,12 +249,11 @@ def build_page(
     author: str | None = None,
 ) -> Page:
     """Render a template to the checked HTML tree every writer consumes (see ``render``)."""
-    from ccmkit.render.pdf import page_css
 
     locale = resolve_locale(lang)
     page_label = gettext_for(lang)(PAGE_LABEL)
     env = make_environment(lang, template_dir)
-    full = {**context, "doc_title": title, "page_css": Markup(page_css(page_label, header))}
+    full = {**context, "doc_title": title}
     with limits.bounded(template):
         markup = render_html(env, template, full)
         limits.check_markup(markup, template)

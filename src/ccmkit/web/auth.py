@@ -148,7 +148,8 @@ def home() -> Response:
 
 @bp.app_context_processor
 def _globals() -> dict:
-    form = LanguageForm()
+    form = LanguageForm(formdata=None)  # never reads the request body (an error page may be
+    # answering a body too large to read)
     from ccmkit.web.i18n import current_lang
 
     form.lang.data = current_lang()

@@ -114,7 +114,7 @@ def report() -> str:
 def export(fmt: str) -> Response:
     data = rows(services().log.records())
     body: str | bytes = to_csv(data) if fmt == "csv" else to_xlsx(data)
-    return Response(body, mimetype=EXPORTS[fmt], headers={
+    return Response(body, content_type=EXPORTS[fmt], headers={
         "Content-Disposition": f"attachment; filename=follow-up-log.{fmt}"})
 
 

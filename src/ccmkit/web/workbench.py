@@ -121,7 +121,7 @@ def targets_export(fmt: str) -> Response | tuple[str, int]:
                          else export.as_xlsx(ranking, selection["top"], date.today()))
     stem = "internal-targets" + "".join(f"-{selection[k]}" for k in ("group", "region")
                                         if selection[k])
-    return Response(body, mimetype=EXPORTS[fmt], headers={
+    return Response(body, content_type=EXPORTS[fmt], headers={
         "Content-Disposition": f"attachment; filename={stem}.{fmt}"})
 
 

@@ -14,6 +14,7 @@ from babel import Locale as BabelLocale
 
 from ccmkit import rules
 from ccmkit.data.facts import Observation
+from ccmkit.data.schema import scrub
 from ccmkit.documents import DOCUMENTS
 from ccmkit.documents.subject import Subject
 from ccmkit.i18n import N_, gettext_for
@@ -82,7 +83,8 @@ def outreach_history(iso3: str, log_url: str | None = None) -> list[dict[str, An
         return []
     log = Log(log_url)
     try:
-        return [r.as_dict() for r in log.records(state=iso3)]
+        return [{k: scrub(v) if isinstance(v, str) else v for k, v in r.as_dict().items()}
+                for r in log.records(state=iso3)]
     finally:
         log.close()
 

@@ -3,7 +3,6 @@ internal document (DOCX/PDF) for the informal working group."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from datetime import UTC, date, datetime, time
@@ -12,6 +11,7 @@ from typing import Any
 
 from ccmkit.data.states import Registry
 from ccmkit.i18n import N_, gettext_for
+from ccmkit.sheets import append_row, csv_text
 from ccmkit.workbench.labels import STATUS_LABELS, fact_label
 from ccmkit.workbench.render import base_context, render_internal
 from ccmkit.workbench.targets import CRITERIA, MISSING_RULE, TIE_RULE, Ranking, Target
@@ -78,12 +78,8 @@ def _long_rows(ranking: Ranking, top: int | None) -> list[dict[str, Any]]:
 
 def as_csv(ranking: Ranking, top: int | None) -> str:
     """One row per State and criterion, with the fact, its source and date."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in _long_rows(ranking, top):
-        writer.writerow({k: (_num(v) if isinstance(v, float) else v) for k, v in row.items()})
-    return out.getvalue()
+    return csv_text(CSV_COLUMNS, ({k: (_num(v) if isinstance(v, float) else v)
+                                   for k, v in row.items()} for row in _long_rows(ranking, top)))
 
 
 def as_xlsx(ranking: Ranking, top: int | None, generated: date) -> bytes:
@@ -95,25 +91,26 @@ def as_xlsx(ranking: Ranking, top: int | None, generated: date) -> bytes:
     sheet = book.active
     sheet.title = "Ranking"
     names = [c.name for c in CRITERIA]
-    sheet.append(["rank", "iso3", "name", "status", "score", "range_low", "range_high", *names,
-                  "missing"])
+    append_row(sheet, ["rank", "iso3", "name", "status", "score", "range_low", "range_high",
+                       *names, "missing"])
     for t in ranking.top(top):
         points = {s.criterion: s.points for s in t.criteria}
-        sheet.append([t.shown_rank, t.state.iso3, t.state.un_name, t.state.status, t.score,
-                      *t.range, *(points[n] for n in names), ", ".join(t.missing)])
+        append_row(sheet, [t.shown_rank, t.state.iso3, t.state.un_name, t.state.status,
+                           t.score, *t.range, *(points[n] for n in names),
+                           ", ".join(t.missing)])
     criteria = book.create_sheet("Criteria")
-    criteria.append(list(CSV_COLUMNS))
+    append_row(criteria, list(CSV_COLUMNS))
     for row in _long_rows(ranking, top):
-        criteria.append([row[c] for c in CSV_COLUMNS])
+        append_row(criteria, [row[c] for c in CSV_COLUMNS])
     weights = book.create_sheet("Weights")
-    weights.append(["criterion", "weight", "fact"])
+    append_row(weights, ["criterion", "weight", "fact"])
     for c in CRITERIA:
-        weights.append([c.name, ranking.weights[c.name], c.fact])
-    weights.append([])
-    weights.append([f"weights: {ranking.weights.origin}"])
-    weights.append([TIE_RULE])
-    weights.append([MISSING_RULE])
-    weights.append([f"INTERNAL; Convention status as of {ranking.as_of}"])
+        append_row(weights, [c.name, ranking.weights[c.name], c.fact])
+    append_row(weights, [])
+    append_row(weights, [f"weights: {ranking.weights.origin}"])
+    append_row(weights, [TIE_RULE])
+    append_row(weights, [MISSING_RULE])
+    append_row(weights, [f"INTERNAL; Convention status as of {ranking.as_of}"])
     for ws in (sheet, criteria, weights):
         ws.freeze_panes = "A2"
         for cell in ws[1]:
