@@ -68,7 +68,7 @@ def _on_topic(entry: QaEntry, stated: tuple[str, ...]) -> bool:
 def _answers_to(concern: str, entries: list[QaEntry]) -> list[QaEntry]:
     """Entries answering `concern`: those whose main concern it is first, in library order."""
     found = [e for e in entries if concern in e.concerns]
-    return sorted(found, key=lambda e: e.concerns.index(concern))
+    return sorted(found, key=lambda e: list[str](e.concerns).index(concern))
 
 
 def select_entries(entries: list[QaEntry], subject: Subject, length: str = "full"
