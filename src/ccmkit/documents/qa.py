@@ -160,9 +160,10 @@ def concern_choices(entries: list[QaEntry], subject: Subject,
                           "Entries answering this stated concern." if ids else
                           "No entry of the library answers this concern without contradicting "
                           "another of the State's concerns."))
+    facts = subject.conditions()
     for entry in entries:
         against = [c for c in entry.contradicts if c in subject.concerns]
-        if against:
+        if against and matches(entry.requires, facts):
             out.append(Choice(f"qa.left_out.{entry.id}", "left out",
                               f"Contradicted by the State's stated concern {', '.join(against)}."))
     return out
