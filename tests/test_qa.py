@@ -23,6 +23,7 @@ CITATION = re.compile(
     r"(?:,\s*|\s+(?:and|et|y|ou|o)\s+)?)+)"
 )
 CLEAN = {"stockpiles": fact("no"), "contamination": fact("no")}
+SILENT = {"concerns": fact("none_stated", "concerns")}  # a State that stated no concern
 
 
 def cited(text: str) -> set[int]:
@@ -62,13 +63,16 @@ def test_basic_qa_has_six_to_eight_questions(registry, code, profile) -> None:
     chosen = select_entries(ENTRIES, make_subject(registry, code, profile), "basic")
     assert BASIC_MIN <= len(chosen) <= BASIC_MAX
     assert len({s.id for s in chosen}) == len(chosen)
-    process = {"KEN": "ratification-process"}.get(code, "accession-process")
+    process = {"KEN": "ratification-process", "LTU": "rejoining-process"}.get(
+        code, "accession-process")
     assert process in {s.id for s in chosen}
 
 
 def test_selection_follows_barriers_and_situation(registry) -> None:
-    defence = make_subject(registry, "KEN", Profile(barriers=("defence_security",)))
-    bandwidth = make_subject(registry, "ARG", Profile(barriers=("bandwidth",), facts=CLEAN))
+    defence = make_subject(registry, "KEN", Profile(barriers=("defence_security",),
+                                                    facts=SILENT))
+    bandwidth = make_subject(registry, "ARG", Profile(barriers=("bandwidth",),
+                                                      facts={**CLEAN, **SILENT}))
     first = select_entries(ENTRIES, defence, "basic")
     second = select_entries(ENTRIES, bandwidth, "basic")
     assert [s.barrier for s in first if s.barrier] == ["defence_security"] * 2

@@ -34,6 +34,7 @@ from ccmkit.vocab import (
     YES_NO,
     Barrier,
     ClauseLevel,
+    Concern,
     ConditionKey,
     Drafting,
     LawPart,
@@ -102,6 +103,17 @@ Articles = Annotated[list[Article], Field(min_length=1), AfterValidator(_ascendi
 # --------------------------------------------------------------------------- Q&A
 
 
+def _stated(concerns: list[str]) -> list[str]:
+    if "none_stated" in concerns:
+        raise ValueError("'none_stated' is not a concern an entry can answer or contradict")
+    if len(set(concerns)) != len(concerns):
+        raise ValueError("a concern is listed twice")
+    return concerns
+
+
+Concerns = Annotated[list[Concern], AfterValidator(_stated)]
+
+
 class QaEntry(_Strict):
     """One Q&A entry's metadata (qa/entries.yaml)."""
 
@@ -111,6 +123,15 @@ class QaEntry(_Strict):
     requires: Conditions = None
     brief_when: Conditions = None
     basic: bool = False  # always in the basic Q&A (when relevant to the State)
+    concerns: Concerns = Field(default_factory=list)  # stated concerns it answers, main first
+    contradicts: Concerns = Field(default_factory=list)  # concerns that rule the entry out
+
+    @model_validator(mode="after")
+    def _consistent(self) -> QaEntry:
+        both = [c for c in self.concerns if c in self.contradicts]
+        if both:
+            raise ValueError(f"concern {both[0]!r} is both answered and contradicted")
+        return self
 
 
 class QaText(_Strict):

@@ -89,6 +89,11 @@ class Subject:
     def barriers(self) -> tuple[str, ...]:
         return tuple(c.value for c in self.barrier_choices)
 
+    @property
+    def concerns(self) -> tuple[str, ...]:
+        """The State's stated concerns (sourced, or as a reviewer's override records them)."""
+        return rules.concerns(self.state)
+
     def legislation_choice(self) -> Choice:
         """Minimum credible implementation or the full model law, with the reason."""
         return rules.legislation_variant(self.state, self.options.legislation)
