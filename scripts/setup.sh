@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
-          fonts-liberation2 fonts-dejavu-core libreoffice-writer-nogui qpdf poppler-utils
+          fonts-liberation2 fonts-dejavu-core fonts-wqy-microhei libreoffice-writer-nogui qpdf poppler-utils
           postgresql chromium)
 python3 -c "import ensurepip, venv" 2>/dev/null || packages+=(python3-venv)
 missing=()

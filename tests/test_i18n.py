@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-import yaml
 from babel.messages.mofile import read_mo
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po
 from docx import Document
 
 from ccmkit.documents import DOCUMENTS
@@ -21,6 +19,7 @@ from ccmkit.languages import registry
 from ccmkit.package import render_document
 from ccmkit.resources import locales_dir, templates_dir
 from tests.conftest import NON_SIGNATORY, SIGNATORY, make_subject
+from tests.language_copy import project_with_language, run_ccmkit
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = [code for code in registry() if code != "en"]
@@ -102,49 +101,20 @@ def registry_fixture():
 
 def test_adding_a_language_needs_only_files(tmp_path) -> None:
     """Follow the README's recipe for a throw-away language in a copy of the project."""
-    copy = tmp_path / "project"
-    shutil.copytree(ROOT / "src", copy / "src", ignore=shutil.ignore_patterns("__pycache__"))
-    package = copy / "src" / "ccmkit"
-    data = package / "data" / "shipped"
-    # 1. the registry entry
-    with (data / "languages.yaml").open("a", encoding="utf-8") as handle:
-        handle.write("pt:\n  name: português\n  babel_locale: pt_PT\n  package_language: true\n"
-                     "  typography:\n    first_day_suffix: ''\n    nbsp_before: ''\n"
-                     "    nbsp_inside_guillemets: false\n")
-    # 2. State names in the new language (here copied from English for the test)
-    states = yaml.safe_load((data / "states.yaml").read_text(encoding="utf-8"))
-    for record in states:
-        record["names"]["pt"] = dict(record["names"]["en"])
-    (data / "states.yaml").write_text(yaml.safe_dump(states, allow_unicode=True),
-                                      encoding="utf-8")
-    # 3. templates and content files
-    for kind in DOCUMENTS:
-        for suffix in (".html.j2", ".yaml"):
-            source = package / "templates" / kind / f"en{suffix}"
-            if source.is_file():
-                shutil.copy(source, package / "templates" / kind / f"pt{suffix}")
-    # 4. the catalog, translated and compiled
-    with (locales_dir() / "ccmkit.pot").open("rb") as handle:
-        catalog = read_po(handle, locale="pt_PT")
-    for message in catalog:
-        if message.id:
-            message.string = {"Page {page} of {pages}": "Página {page} de {pages}"}.get(
-                message.id, message.id)
-    catalog.fuzzy = False
-    target = package / "locales" / "pt" / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    with (target / "ccmkit.po").open("wb") as handle:
-        write_po(handle, catalog)
-    pybabel = Path(sys.executable).with_name("pybabel")
-    subprocess.run([str(pybabel), "compile", "-d", str(package / "locales"), "-D", "ccmkit",
-                    "-l", "pt"], check=True, capture_output=True)
-    run = subprocess.run(
-        [sys.executable, "-m", "ccmkit", "package", "KEN", "--lang", "pt", "--doc",
-         "instrument", "--doc", "steps", "--deposit-date", "2027-03-15", "--out",
-         str(tmp_path / "out")],
-        cwd=tmp_path, capture_output=True, text=True,
-        env={"PYTHONPATH": str(copy / "src"), "PATH": "/usr/bin:/bin"},
-    )
+    package = ROOT / "src" / "ccmkit"
+    templates = {f"{kind}/pt{suffix}": (package / "templates" / kind / f"en{suffix}").read_text(
+        encoding="utf-8") for kind in DOCUMENTS for suffix in (".html.j2", ".yaml")
+        if (package / "templates" / kind / f"en{suffix}").is_file()}
+    src = project_with_language(
+        tmp_path, "pt",
+        "pt:\n  name: português\n  babel_locale: pt_PT\n  package_language: true\n"
+        "  typography:\n    first_day_suffix: ''\n    nbsp_before: ''\n"
+        "    nbsp_inside_guillemets: false\n",
+        lambda record: dict(record["names"]["en"]),  # names copied from English for the test
+        templates, {"Page {page} of {pages}": "Página {page} de {pages}"})
+    run = run_ccmkit(src, tmp_path, "package", "KEN", "--lang", "pt", "--doc", "instrument",
+                     "--doc", "steps", "--deposit-date", "2027-03-15", "--out",
+                     str(tmp_path / "out"))
     assert run.returncode == 0, run.stderr
     pdf = subprocess.run(["pdftotext", str(tmp_path / "out/KEN/pt/steps.pdf"), "-"],
                          capture_output=True, text=True, check=True).stdout

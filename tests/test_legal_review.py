@@ -59,6 +59,17 @@ def quotations(text: str) -> list[str]:
     return found
 
 
+def verbatim(quote: str) -> bool:
+    """True when every part of `quote` between ellipses is in the authentic text; the first
+    letter of a part may change case (a quotation that starts mid-sentence)."""
+    text = convention_en()
+    for part in re.split(r"\s*(?:\[\.\.\.\]|\[…\]|…|\.\.\.)\s*", flat(quote)):
+        part = part.strip()
+        if part and part not in text and (part[:1].swapcase() + part[1:]) not in text:
+            return False
+    return True
+
+
 def document_html(subject, kind: str, lang: str = "en") -> str:
     env = make_environment(lang)
     context = {**DOCUMENTS[kind].build(subject, lang), "doc_title": "t", "page_css": ""}
@@ -81,7 +92,7 @@ def test_english_quotations_are_verbatim(registry, code) -> None:
     quoted = [q for kind in DOC_KINDS for q in quotations(document_html(subject, kind))]
     assert any("each weighing less than 20 kilograms" in q for q in quoted)
     assert any(q.startswith("Notwithstanding the provisions of Article 1") for q in quoted)
-    missing = [q for q in quoted if flat(q) not in convention_en()]
+    missing = [q for q in quoted if not verbatim(q)]
     assert not missing, missing
 
 
@@ -92,14 +103,14 @@ def test_english_library_quotations_are_verbatim() -> None:
              *(t for c in law.clauses.values() for t in c.strings())]
     quoted = [q for text in texts for q in quotations(text)]
     assert len(quoted) >= 3
-    missing = [q for q in quoted if flat(q) not in convention_en()]
+    missing = [q for q in quoted if not verbatim(q)]
     assert not missing, missing
 
 
 def test_the_quotation_check_can_fail() -> None:
     sample = 'Article 21(3) allows "military cooperation and operations with all States".'
     (quote,) = quotations(sample)
-    assert flat(quote) not in convention_en()
+    assert not verbatim(quote)
 
 
 # --- cover note -------------------------------------------------------------------------------
@@ -282,6 +293,6 @@ def test_spanish_qa_says_denuncia(registry) -> None:
 
 
 def test_withdrawal_sentence_only_for_a_withdrawn_state(registry) -> None:
-    sentence = "has withdrawn from the Convention should confirm"
+    sentence = "neither it nor Article 16 addresses joining again after withdrawal"
     assert sentence not in document_html(make_subject(registry, "MAR", qa="full"), "qa")
     assert sentence in document_html(make_subject(registry, "LTU", qa="full"), "qa")

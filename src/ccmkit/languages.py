@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from typing import Any, Literal
 
 import yaml
 from babel.dates import format_date, format_skeleton
@@ -14,6 +15,11 @@ from ccmkit.errors import CcmkitError
 from ccmkit.resources import shipped_data_dir
 
 NBSP = "\u00a0"
+Direction = Literal["ltr", "rtl"]
+DEFAULT_FONTS = ("Liberation Serif", "Times New Roman")
+# Scripts whose text Word sets with the complex-script or the East Asian font slot.
+COMPLEX_SCRIPTS = frozenset({"Arab", "Hebr", "Syrc", "Thaa", "Thai", "Deva", "Beng"})
+EAST_ASIAN_SCRIPTS = frozenset({"Hans", "Hant", "Jpan", "Kore", "Hira", "Kana", "Hang"})
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,7 @@ class Language:
     articles: dict[str, tuple[str | None, str]] = field(default_factory=dict, hash=False)
     dative: str | None = None  # the preposition "to": à, a
     contractions: dict[str, str] = field(default_factory=dict, hash=False)  # le -> au
+    fonts: tuple[str, ...] = DEFAULT_FONTS  # the documents' font stack, first choice first
 
     def article_of(self, name: str) -> str:
         """The definite article a name starts with ("le", "l'", "los"...), or "" if none."""
@@ -79,6 +86,7 @@ def registry() -> dict[str, Language]:
                 "articles", {}).items()},
             dative=spec.get("grammar", {}).get("dative"),
             contractions=dict(spec.get("grammar", {}).get("contractions", {})),
+            fonts=tuple(spec.get("fonts") or DEFAULT_FONTS),
         )
         for code, spec in raw.items()
     }
@@ -91,3 +99,71 @@ def get_language(code: str) -> Language:
     except KeyError:
         known = ", ".join(sorted(registry()))
         raise CcmkitError(f"unknown language {code!r}: use one of {known}") from None
+
+
+@dataclass(frozen=True)
+class Locale:
+    """A language resolved once, at the front door, for everything below it: the language's
+    record (typography, grammar), the Babel locale, the BCP 47 tag, the text direction and
+    script (from CLDR), the font stack and the gettext catalog."""
+
+    language: Language
+    tag: str  # BCP 47, e.g. "fr-FR", "ar-EG", "zh-Hans-CN"
+    direction: Direction
+    script: str  # ISO 15924, e.g. "Latn", "Arab", "Hans"
+
+    @property
+    def lang(self) -> str:
+        return self.language.code
+
+    @property
+    def babel(self) -> str:
+        return self.language.babel_locale
+
+    @property
+    def fonts(self) -> tuple[str, ...]:
+        return self.language.fonts
+
+    @property
+    def complex_script(self) -> bool:
+        """True for a script Word sets with its complex-script font (Arabic, Hebrew...)."""
+        return self.script in COMPLEX_SCRIPTS
+
+    @property
+    def east_asian(self) -> bool:
+        """True for a script Word sets with its East Asian font (Chinese, Japanese, Korean)."""
+        return self.script in EAST_ASIAN_SCRIPTS
+
+    def gettext(self, message: str) -> str:
+        from ccmkit.i18n import gettext_for
+
+        return gettext_for(self.lang)(message)
+
+    def __getattr__(self, name: str) -> Any:
+        """Typography and dates come from the language record (long_date, typeset...)."""
+        return getattr(self.language, name)
+
+
+@cache
+def get_locale(code: str) -> Locale:
+    """The resolved locale of a registered language (direction and script from CLDR)."""
+    from babel import Locale as BabelLocale
+
+    language = get_language(code)
+    parsed = BabelLocale.parse(language.babel_locale)
+    script = parsed.script or _likely_script(language.babel_locale)
+    direction: Direction = "rtl" if parsed.character_order == "right-to-left" else "ltr"
+    return Locale(language, language.babel_locale.replace("_", "-"), direction, script)
+
+
+def _likely_script(babel_locale: str) -> str:
+    """The script CLDR gives a locale that names none (``ar`` -> ``Arab``)."""
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags")
+    for key in (babel_locale, babel_locale.split("_")[0]):
+        full = likely.get(key)
+        if full:
+            parts = full.split("_")
+            return next((p for p in parts if len(p) == 4 and p.istitle()), "Latn")
+    return "Latn"

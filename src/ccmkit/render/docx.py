@@ -26,6 +26,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
 from ccmkit.errors import TemplateError
+from ccmkit.languages import Locale
 from ccmkit.resources import templates_dir
 
 TAG_STYLES = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3",
@@ -99,6 +100,7 @@ class DocxMeta:
     generated: datetime
     base: Path | None = None
     author: str = AUTHOR  # core properties and comment author
+    locale: Locale | None = None  # the resolved language: direction, script and fonts
 
 
 def write_docx(root: etree._Element, meta: DocxMeta) -> bytes:
@@ -550,6 +552,48 @@ def _set_properties(doc: Document, meta: DocxMeta) -> None:
             lang = OxmlElement("w:lang")
             r_pr.append(lang)
         lang.set(qn("w:val"), meta.language)
+        if meta.locale is not None:
+            _script_fonts(r_pr, lang, meta.locale)
+    if meta.locale is not None and meta.locale.direction == "rtl":
+        _right_to_left(doc)
+
+
+def _script_fonts(r_pr: etree._Element, lang: etree._Element, locale: Locale) -> None:
+    """Name the language's font and language in the slot Word uses for its script: the
+    complex-script slot (Arabic, Hebrew...) or the East Asian one (Chinese, Japanese...)."""
+    if not (locale.complex_script or locale.east_asian):
+        return
+    fonts = r_pr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        r_pr.insert(0, fonts)
+    slot = "w:cs" if locale.complex_script else "w:eastAsia"
+    fonts.set(qn(slot), locale.fonts[0])
+    lang.set(qn("w:bidi" if locale.complex_script else "w:eastAsia"), locale.tag)
+
+
+def _right_to_left(doc: Document) -> None:
+    """Mark every paragraph right-to-left (w:bidi), every run (w:rtl, so Word applies the
+    complex-script font and order) and every table (w:bidiVisual), in the body, the headers
+    and the footers."""
+    parts = [doc.element.body]
+    for section in doc.sections:
+        for part in (section.header, section.footer):
+            if part is not None and not part.is_linked_to_previous:
+                parts.append(part._element)
+    for root in parts:
+        for para in root.iter(qn("w:p")):
+            p_pr = para.get_or_add_pPr()
+            if p_pr.find(qn("w:bidi")) is None:
+                p_pr.insert(0, OxmlElement("w:bidi"))
+        for run in root.iter(qn("w:r")):
+            r_pr = run.get_or_add_rPr()
+            if r_pr.find(qn("w:rtl")) is None:
+                r_pr.append(OxmlElement("w:rtl"))
+        for table in root.iter(qn("w:tbl")):
+            t_pr = table.find(qn("w:tblPr"))
+            if t_pr is not None and t_pr.find(qn("w:bidiVisual")) is None:
+                t_pr.insert(0, OxmlElement("w:bidiVisual"))
 
 
 def _fixed_zip(data: bytes, when: datetime) -> bytes:

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ccmkit.errors import TemplateError
+from ccmkit.languages import DEFAULT_FONTS, Locale
 from ccmkit.resources import templates_dir
 
 PDF_VARIANT = "pdf/ua-1"
@@ -167,6 +168,15 @@ def page_css(page_label: str, header: str | None) -> str:
         f"@page {{ @top-right {{ content: {css_string(header)}; }} "
         f"@bottom-center {{ content: {content}; }} }}"
     )
+
+
+def font_css(locale: Locale) -> str:
+    """The language's font stack (languages.yaml), after the shipped style sheet's own, so a
+    script the serif fonts lack (Arabic, Chinese) is set in a font that has it."""
+    if locale.fonts == DEFAULT_FONTS:
+        return ""
+    stack = ", ".join(css_string(f) for f in locale.fonts)
+    return f"html, body, p, li, td, th, h1, h2, h3, h4 {{ font-family: {stack}, serif; }} "
 
 
 def write_pdf(html: str, generated: datetime, stylesheet: Path | None = None,

@@ -13,15 +13,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from lxml import etree
 
 from ccmkit.errors import CcmkitError, TemplateError
 from ccmkit.i18n import N_, gettext_for
-from ccmkit.languages import get_language
+from ccmkit.languages import Locale, get_language, get_locale
 from ccmkit.render import limits
 from ccmkit.render.html import make_environment, render_html, template_folders, to_string, to_tree
 from ccmkit.resources import confined
@@ -32,28 +31,11 @@ ATTRIBUTES = frozenset({"class", "lang", "dir", "id", "start", "href", "name", "
                         "charset",
                         # Word-native numbering of the model law (SEQ/REF fields, lists)
                         "data-list", "data-level", "data-pattern", "data-seq", "data-bookmark"})
-Direction = Literal["ltr", "rtl"]
 
 
-@dataclass(frozen=True)
-class Locale:
-    """A language resolved for rendering."""
-
-    lang: str  # ccmkit code, e.g. "fr"
-    babel: str  # Babel locale, e.g. "fr_FR"
-    tag: str  # BCP 47, e.g. "fr-FR"
-    direction: Direction
-
-
-@cache
 def resolve_locale(lang: str) -> Locale:
-    """The locale of a registered language (text direction from CLDR)."""
-    from babel import Locale as BabelLocale
-
-    language = get_language(lang)
-    order = BabelLocale.parse(language.babel_locale).character_order
-    return Locale(lang, language.babel_locale, language.babel_locale.replace("_", "-"),
-                  "rtl" if order == "right-to-left" else "ltr")
+    """The locale of a registered language (``ccmkit.languages.get_locale``)."""
+    return get_locale(lang)
 
 
 @dataclass(frozen=True)
@@ -98,7 +80,8 @@ class Writer:
 def _write_docx(page: Page) -> bytes:
     from ccmkit.render.docx import DocxMeta, write_docx
 
-    meta = DocxMeta(title=page.title, language=page.locale.tag, header=page.header,
+    meta = DocxMeta(title=page.title, language=page.locale.tag, locale=page.locale,
+                    header=page.header,
                     page_label=page.page_label, generated=page.generated,
                     base=page.find("base.docx"),
                     **({"author": page.author} if page.author else {}))
@@ -106,10 +89,11 @@ def _write_docx(page: Page) -> bytes:
 
 
 def _write_pdf(page: Page) -> bytes:
-    from ccmkit.render.pdf import page_css, write_pdf
+    from ccmkit.render.pdf import font_css, page_css, write_pdf
 
     return write_pdf(to_string(page.tree), page.generated, page.find("style.css"),
-                     page.folders, page.template, page_css(page.page_label, page.header))
+                     page.folders, page.template,
+                     page_css(page.page_label, page.header) + font_css(page.locale))
 
 
 def _docx_writer() -> Writer:
