@@ -15,6 +15,7 @@ from docx import Document
 from ccmkit.data.legislature import government
 from ccmkit.documents import DOCUMENTS
 from ccmkit.documents.library import clause_library, qa_library
+from ccmkit.languages import get_locale
 from ccmkit.package import render_document
 from ccmkit.render.html import make_environment, render_html
 from ccmkit.vocab import DOC_KINDS
@@ -71,8 +72,8 @@ def verbatim(quote: str) -> bool:
 
 
 def document_html(subject, kind: str, lang: str = "en") -> str:
-    env = make_environment(lang)
-    context = {**DOCUMENTS[kind].build(subject, lang), "doc_title": "t", "page_css": ""}
+    env = make_environment(get_locale(lang))
+    context = {**DOCUMENTS[kind].build(subject, get_locale(lang)), "doc_title": "t", "page_css": ""}
     return render_html(env, f"{kind}/{lang}.html.j2", context)
 
 

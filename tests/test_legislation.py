@@ -15,6 +15,7 @@ from docx import Document
 from ccmkit.data.profile import Profile
 from ccmkit.documents.legislation import build, choose_style, choose_variant
 from ccmkit.documents.library import clause_library
+from ccmkit.languages import get_locale
 from ccmkit.languages import registry as languages
 from ccmkit.package import render_document
 from ccmkit.render.html import make_environment, render_html
@@ -69,10 +70,10 @@ def test_style_follows_legal_tradition_and_option(registry) -> None:
 
 
 def test_minimal_keeps_obligations_only_where_the_facts_call_for_them(registry) -> None:
-    minimal = build(make_subject(registry, "KEN", CLEAN), "en")
-    unknown = build(make_subject(registry, "KEN", legislation="minimal"), "en")
-    stocks = build(make_subject(registry, "KEN", STOCKS, legislation="minimal"), "en")
-    full = build(make_subject(registry, "KEN", CLEAN, legislation="full"), "en")
+    minimal = build(make_subject(registry, "KEN", CLEAN), get_locale("en"))
+    unknown = build(make_subject(registry, "KEN", legislation="minimal"), get_locale("en"))
+    stocks = build(make_subject(registry, "KEN", STOCKS, legislation="minimal"), get_locale("en"))
+    full = build(make_subject(registry, "KEN", CLEAN, legislation="full"), get_locale("en"))
     for clause in ("stockpile-destruction", "clearance", "victim-assistance"):
         assert clause not in ids(minimal) and clause not in ids(unknown) and clause in ids(full)
     assert "stockpile-destruction" in ids(stocks) and "clearance" not in ids(stocks)
@@ -89,7 +90,7 @@ def test_minimal_keeps_obligations_only_where_the_facts_call_for_them(registry) 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_reference_resolves_in_every_situation(registry, lang) -> None:
     """Every variant, style and State situation renders: no reference to an absent clause."""
-    env = make_environment(lang)
+    env = make_environment(get_locale(lang))
     values = ("yes", "no", "unknown")
     for variant, style, stock, cont in itertools.product(("minimal", "full"),
                                                           ("common-law", "civil-law"),
@@ -98,7 +99,7 @@ def test_every_reference_resolves_in_every_situation(registry, lang) -> None:
                  "contamination": fact(cont)}
         subject = make_subject(registry, "KEN", Profile(facts=facts), legislation=variant,
                                drafting=style)
-        context = {**build(subject, lang), "doc_title": "t"}
+        context = {**build(subject, get_locale(lang)), "doc_title": "t"}
         html = render_html(env, f"legislation/{lang}.html.j2", context)
         refs = set(re.findall(r'href="#(_Ref_\w+)"', html))
         marks = set(re.findall(r'data-bookmark="(_Ref_\w+)"', html))
@@ -113,7 +114,7 @@ def test_word_fields_number_clauses_and_references(registry, lang, style) -> Non
     found = fields(docx.data)
     seqs = [f for f in found if f.startswith("SEQ Clause")]
     refs = [f.split()[1] for f in found if f.startswith("REF ")]
-    assert len(seqs) == len(ids(build(subject, lang)))
+    assert len(seqs) == len(ids(build(subject, get_locale(lang))))
     doc = Document(io.BytesIO(docx.data))
     bookmarks = {b.get(f"{W}name") for b in doc.element.body.iter(f"{W}bookmarkStart")}
     assert refs and set(refs) <= bookmarks
@@ -148,7 +149,7 @@ def test_legal_content_of_the_full_law(registry, lang) -> None:
 def test_options_do_not_leak_between_subjects(registry) -> None:
     subject = make_subject(registry, "KEN", CLEAN)
     other = replace(subject, options=replace(subject.options, legislation="full"))
-    assert len(ids(build(subject, "en"))) < len(ids(build(other, "en")))
+    assert len(ids(build(subject, get_locale("en")))) < len(ids(build(other, get_locale("en"))))
 
 
 @pytest.mark.slow
@@ -158,7 +159,7 @@ def test_deleting_a_clause_renumbers_after_libreoffice(registry, tmp_path, lang)
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice is required"
     subject = make_subject(registry, "KEN", CLEAN, drafting="civil-law")
-    context = build(subject, lang)
+    context = build(subject, get_locale(lang))
     order = ids(context)
     (docx,) = render_document(subject, "legislation", lang, ("docx",))
     doc = Document(io.BytesIO(docx.data))

@@ -6,7 +6,9 @@ import os
 from dataclasses import replace
 
 import pytest
+from babel.support import NullTranslations
 
+from ccmkit import i18n, languages
 from ccmkit.errors import TemplateError
 from ccmkit.languages import get_language
 from ccmkit.package import render_document
@@ -30,19 +32,27 @@ def render(registry, folder, formats=("docx", "pdf")):
 
 
 def test_locale_resolved_once_per_language() -> None:
-    fr = pipeline.resolve_locale("fr")
-    assert (fr.lang, fr.babel, fr.tag, fr.direction) == ("fr", "fr_FR", "fr-FR", "ltr")
-    assert {pipeline.resolve_locale(c).direction for c in ("en", "es")} == {"ltr"}
+    fr = languages.get_locale("fr")
+    assert (fr.lang, fr.babel, fr.tag, fr.direction, fr.script) == (
+        "fr", "fr_FR", "fr-FR", "ltr", "Latn")
+    assert languages.get_locale("fr") is fr  # resolved once, then carried
+    assert {languages.get_locale(c).direction for c in ("en", "es")} == {"ltr"}
+    assert fr.gettext("Page {page} of {pages}") != "Page {page} of {pages}"
 
 
-def test_right_to_left_language_is_detected(monkeypatch) -> None:
-    arabic = replace(get_language("en"), code="ar", babel_locale="ar_EG")
-    monkeypatch.setattr(pipeline, "get_language", lambda code: arabic)
-    pipeline.resolve_locale.cache_clear()
-    try:
-        assert pipeline.resolve_locale("ar").direction == "rtl"
-    finally:
-        pipeline.resolve_locale.cache_clear()
+def test_right_to_left_and_cjk_scripts_are_detected(monkeypatch) -> None:
+    cases = {"ar": ("ar_EG", "rtl", "Arab"), "zh": ("zh_Hans_CN", "ltr", "Hans")}
+    for code, (babel, direction, script) in cases.items():
+        record = replace(get_language("en"), code=code, babel_locale=babel)
+        monkeypatch.setattr(languages, "get_language", lambda _code, r=record: r)
+        monkeypatch.setattr(i18n, "translations", lambda _code: NullTranslations())
+        languages.get_locale.cache_clear()
+        try:
+            locale = languages.get_locale(code)
+            assert (locale.direction, locale.script) == (direction, script)
+            assert locale.complex_script == (code == "ar") and locale.east_asian == (code == "zh")
+        finally:
+            languages.get_locale.cache_clear()
 
 
 def test_writers_share_one_signature() -> None:

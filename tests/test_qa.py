@@ -11,6 +11,7 @@ from docx import Document
 from ccmkit.data.profile import Profile
 from ccmkit.documents.library import qa_library
 from ccmkit.documents.qa import BASIC_MAX, BASIC_MIN, build, select_entries
+from ccmkit.languages import get_locale
 from ccmkit.languages import registry as languages
 from ccmkit.package import render_document
 from ccmkit.vocab import BARRIERS
@@ -92,7 +93,7 @@ def test_selection_follows_barriers_and_situation(registry) -> None:
 
 def test_choices_explain_the_selection_in_english(registry) -> None:
     subject = make_subject(registry, "KEN", Profile(barriers=("defence_security",)))
-    context = build(subject, "fr")
+    context = build(subject, get_locale("fr"))
     names = {c.name for c in context["choices"]}
     assert {f"qa.entry.{e['id']}" for e in context["entries"]} <= names
     reasons = " ".join(c.reason for c in context["choices"])
@@ -101,7 +102,7 @@ def test_choices_explain_the_selection_in_english(registry) -> None:
 
 def test_regional_entry_uses_computed_counts(registry) -> None:
     subject = make_subject(registry, "KEN", Profile(barriers=("regional_alignment",)))
-    context = build(subject, "en")
+    context = build(subject, get_locale("en"))
     africa = registry.select([], region="Africa")
     assert context["region"]["total"] == len(africa)
     assert context["region"]["parties"] == sum(s.status == "state_party" for s in africa)

@@ -14,6 +14,7 @@ import pytest
 from ccmkit.data.profile import Profile
 from ccmkit.documents.library import matches, qa_library
 from ccmkit.documents.qa import BASIC_MAX, BASIC_MIN, build, select_entries
+from ccmkit.languages import get_locale
 from ccmkit.vocab import CONCERNS
 from tests.conftest import GENERATED, fact, make_subject, run_cli
 from tests.readers import docx_text, pdf_text
@@ -61,7 +62,7 @@ def test_a_state_with_one_concern_gets_it_answered_first(registry, concern) -> N
     for sel in chosen:
         assert sel.basic or not BY_ID[sel.id].concerns or sel.concerns, (concern, sel.id)
     # the reason names the concern and the articles that meet it
-    context = build(subject, "en")
+    context = build(subject, get_locale("en"))
     reasons = {c.name: c.reason for c in context["choices"]}
     for sel in answers:
         assert concern in reasons[f"qa.entry.{sel.id}"]
@@ -118,7 +119,7 @@ def test_a_state_without_concerns_keeps_barrier_selection(registry) -> None:
 
 
 def test_unanswered_and_left_out_are_recorded_for_the_brief(registry) -> None:
-    context = build(make_subject(registry, "ARG"), "en")
+    context = build(make_subject(registry, "ARG"), get_locale("en"))
     choices = {c.name: c for c in context["choices"]}
     assert choices["qa.concern.insufficient_ambition"].value.startswith("not-strict-enough")
     assert choices["qa.left_out.interoperability"].value == "left out"

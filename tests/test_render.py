@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 
 from ccmkit.errors import CcmkitError
-from ccmkit.languages import get_language
+from ccmkit.languages import get_language, get_locale
 from ccmkit.render.docx import DocxMeta, write_docx
 from ccmkit.render.html import make_environment, render_html, to_tree
 
@@ -51,6 +51,6 @@ def test_missing_variable_names_template_and_variable(tmp_path) -> None:
     (tmp_path / "x").mkdir()
     (tmp_path / "x" / "en.html.j2").write_text("<p>ok</p>\n<p>{{ missing_thing }}</p>",
                                                 encoding="utf-8")
-    env = make_environment("en", tmp_path)
+    env = make_environment(get_locale("en"), tmp_path)
     with pytest.raises(CcmkitError, match=r"x/en.html.j2.*line 2.*'missing_thing' is undefined"):
         render_html(env, "x/en.html.j2", {})

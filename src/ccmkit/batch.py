@@ -504,27 +504,26 @@ def write_index(out: Path, results: Iterable[Result], zipped: bool) -> Path:
 def render_overview(results: Sequence[Result], settings: Settings, lang: str,
                     options: Options) -> dict[str, bytes]:
     """The one-page overview (DOCX and PDF): States, status, languages, files, result."""
-    from ccmkit.i18n import gettext_for
-    from ccmkit.languages import get_language
+    from ccmkit.languages import get_locale
     from ccmkit.render.pipeline import render
 
     registry = _registry(settings.status_file, settings.status_as_of, settings.data_dir)
-    _ = gettext_for(lang)
-    language = get_language(lang)
+    locale = get_locale(lang)
+    _ = locale.gettext
     generated = datetime.combine(options.generated, time(12), tzinfo=UTC)
     rows = [{"code": r.code, "name": r.name or r.code, "status": r.status,
              "languages": ", ".join(r.languages), "ok": r.ok, "message": r.message,
              "count": len(r.files)} for r in sorted(results, key=lambda r: r.code)]
     context = {
-        "lang_tag": language.babel_locale.replace("_", "-"),
+        "lang_tag": locale.tag,
         "rows": rows,
         "generated": options.generated,
-        "status_as_of": format_as_of(registry, lang),
+        "status_as_of": format_as_of(registry, locale),
         "convention": _("Convention on Cluster Munitions"),
         "S": {"short": _("Batch overview")},
     }
     title = _("Batch overview")
-    return render("overview/overview.html.j2", lang, context, ("docx", "pdf"), title=title,
+    return render("overview/overview.html.j2", locale, context, ("docx", "pdf"), title=title,
                   header=f"{context['convention']} – {title}", full_title=f"{title} – {title}",
                   generated=generated, template_dir=options.template_dir)
 

@@ -26,7 +26,7 @@ from functools import partial
 
 from ccmkit.data.schema import NameForms
 from ccmkit.errors import TemplateError
-from ccmkit.languages import get_language
+from ccmkit.languages import Language, get_language
 
 
 def subject(forms: NameForms) -> str:
@@ -39,11 +39,13 @@ def of(forms: NameForms) -> str:
     return forms.of
 
 
-def dative(forms: NameForms, lang: str) -> str:
+def dative(forms: NameForms, language: Language | str) -> str:
     """The name after à/a/to, contracted: au Maroc, aux Îles Marshall, à l'Angola, al Perú."""
-    language = get_language(lang)
+    if isinstance(language, str):
+        language = get_language(language)
     if not language.dative:
-        raise TemplateError(f"S|dative: languages.yaml gives no grammar.dative for {lang!r}; "
+        raise TemplateError(f"S|dative: languages.yaml gives no grammar.dative for "
+                            f"{language.code!r}; "
                             "add the preposition (and its contractions)")
     article = language.article_of(forms.with_article)
     if article in language.contractions:
@@ -67,7 +69,7 @@ def agree(forms: NameForms, *variants: str) -> str:
     return variants[2 * plural + (forms.gender == "feminine")]
 
 
-def filters(lang: str) -> dict[str, Callable[..., str]]:
-    """The helpers as Jinja filters for a document in `lang`."""
-    return {"subject": subject, "of": of, "dative": partial(dative, lang=lang),
+def filters(language: Language) -> dict[str, Callable[..., str]]:
+    """The helpers as Jinja filters for a document in `language`."""
+    return {"subject": subject, "of": of, "dative": partial(dative, language=language),
             "agree": agree}

@@ -111,6 +111,7 @@ class Locale:
     tag: str  # BCP 47, e.g. "fr-FR", "ar-EG", "zh-Hans-CN"
     direction: Direction
     script: str  # ISO 15924, e.g. "Latn", "Arab", "Hans"
+    catalog: Any = field(default=None, hash=False, compare=False)  # gettext translations
 
     @property
     def lang(self) -> str:
@@ -135,9 +136,7 @@ class Locale:
         return self.script in EAST_ASIAN_SCRIPTS
 
     def gettext(self, message: str) -> str:
-        from ccmkit.i18n import gettext_for
-
-        return gettext_for(self.lang)(message)
+        return str(self.catalog.gettext(message))
 
     def __getattr__(self, name: str) -> Any:
         """Typography and dates come from the language record (long_date, typeset...)."""
@@ -153,7 +152,10 @@ def get_locale(code: str) -> Locale:
     parsed = BabelLocale.parse(language.babel_locale)
     script = parsed.script or _likely_script(language.babel_locale)
     direction: Direction = "rtl" if parsed.character_order == "right-to-left" else "ltr"
-    return Locale(language, language.babel_locale.replace("_", "-"), direction, script)
+    from ccmkit.i18n import translations
+
+    return Locale(language, language.babel_locale.replace("_", "-"), direction, script,
+                  translations(code))
 
 
 def _likely_script(babel_locale: str) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ccmkit import __version__
 from ccmkit.documents import DOCUMENTS
 from ccmkit.documents.subject import Subject
-from ccmkit.i18n import gettext_for
+from ccmkit.languages import get_locale
 from ccmkit.output import sha256, write_package
 from ccmkit.vocab import FORMATS
 
@@ -72,13 +72,14 @@ def document_page(subject: Subject, kind: str, lang: str) -> Page:
 def _document_args(subject: Subject, kind: str, lang: str) -> dict[str, Any]:
     """What the pipeline renders for one document: template, context, titles, metadata."""
     document = DOCUMENTS[kind]
-    title = gettext_for(lang)(document.title(subject.route))
+    locale = get_locale(lang)  # the language, resolved once for this document
+    title = locale.gettext(document.title(subject.route))
     name = subject.state.names[lang].short
-    issuer = subject.issuer(lang)
+    issuer = subject.issuer(locale)
     return {
         "template": f"{kind}/{lang}.html.j2",
-        "lang": lang,
-        "context": document.build(subject, lang),
+        "locale": locale,
+        "context": document.build(subject, locale),
         "title": title,
         "header": f"{issuer} – {title} – {name}" if document.running_header else None,
         "full_title": f"{title} – {name}",

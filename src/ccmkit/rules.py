@@ -142,9 +142,8 @@ def concern_barriers(state: State) -> dict[str, Choice]:
     for concern in concerns(state):
         barrier, why = CONCERN_BARRIER[concern]
         found.setdefault(barrier, []).append(Msg(why))
-    obs = state.fact("concerns")
-    return {b: because("barrier", b, N_("stated concerns: {why} ({fact})"), ("concerns",),
-                       why=tuple(why), fact=obs) for b, why in found.items()}
+    return {b: because("barrier", b, N_("stated concerns: {why}"), ("concerns",),
+                       why=tuple(why)) for b, why in found.items()}
 
 
 def infer_barriers(state: State, registry: Registry) -> list[Choice]:

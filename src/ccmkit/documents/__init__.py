@@ -8,6 +8,7 @@ from typing import Any
 
 from ccmkit.documents import cover_note, full_powers, instrument, legislation, qa, steps
 from ccmkit.documents.subject import Subject
+from ccmkit.languages import Locale
 from ccmkit.vocab import OUTSIDE_STATUSES, Status
 
 
@@ -23,7 +24,7 @@ class DocumentKind:
 
     kind: str
     titles: Mapping[str, str]
-    build: Callable[[Subject, str], dict[str, Any]]
+    build: Callable[[Subject, Locale], dict[str, Any]]
     running_header: bool = True
     # The Convention statuses of the States this document is for (checked once, by the front
     # door, for the kinds requested): the package is for States outside the Convention.

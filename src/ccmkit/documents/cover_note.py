@@ -7,20 +7,20 @@ from typing import Any
 from ccmkit.documents.choices import Choice
 from ccmkit.documents.instrument import route_choice
 from ccmkit.documents.subject import Subject, common_context
-from ccmkit.languages import get_language
+from ccmkit.languages import Locale
 
 
-def build(subject: Subject, lang: str) -> dict[str, Any]:
+def build(subject: Subject, locale: Locale) -> dict[str, Any]:
     """Context for templates/cover_note/<lang>.html.j2."""
-    issuer = Choice("issuer", subject.issuer(lang), "Chosen by the user." if
+    issuer = Choice("issuer", subject.issuer(locale), "Chosen by the user." if
                     subject.options.issuer else "Default issuer.")
     chosen = subject.options.addressee or subject.profile.addressee
-    addressee = Choice("addressee", subject.addressee(lang), "Chosen by the user." if chosen
+    addressee = Choice("addressee", subject.addressee(locale), "Chosen by the user." if chosen
                        else "Default: the Minister for Foreign Affairs of the State (confirm the "
                             "exact title before sending).")
     return {
-        **common_context(subject, lang),
-        "date_line": get_language(lang).long_date(subject.options.generated),
+        **common_context(subject, locale),
+        "date_line": locale.long_date(subject.options.generated),
         "addressee": addressee.value,
         "addressee_is_default": not chosen,
         "choices": [issuer, addressee, route_choice(subject)],

@@ -7,8 +7,9 @@ from typing import Any
 
 from ccmkit.documents.instrument import route_choice
 from ccmkit.documents.subject import Subject, common_context
+from ccmkit.languages import Locale
 
 
-def build(subject: Subject, lang: str) -> dict[str, Any]:
+def build(subject: Subject, locale: Locale) -> dict[str, Any]:
     """Context for templates/full_powers/<lang>.html.j2."""
-    return {**common_context(subject, lang), "choices": [route_choice(subject)]}
+    return {**common_context(subject, locale), "choices": [route_choice(subject)]}

@@ -6,6 +6,7 @@ from typing import Any
 
 from ccmkit.documents.choices import Choice
 from ccmkit.documents.subject import Subject, common_context
+from ccmkit.languages import Locale
 
 
 def route_choice(subject: Subject) -> Choice:
@@ -34,11 +35,11 @@ def signatory_choices(subject: Subject) -> list[Choice]:
     ]
 
 
-def build(subject: Subject, lang: str) -> dict[str, Any]:
+def build(subject: Subject, locale: Locale) -> dict[str, Any]:
     """Context for templates/instrument/<lang>.html.j2."""
     membership = subject.state.membership
     return {
-        **common_context(subject, lang),
+        **common_context(subject, locale),
         "signature_date": membership.signature_date if subject.route != "accession" else None,
         "provisional_application": subject.provisional_application,
         "withdrawn": subject.state.status == "withdrawn",

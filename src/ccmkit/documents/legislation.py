@@ -17,7 +17,7 @@ from ccmkit.documents.choices import Choice
 from ccmkit.documents.library import Clause, ClauseText, Paragraph, clause_library, matches
 from ccmkit.documents.subject import Subject, common_context
 from ccmkit.errors import CcmkitError
-from ccmkit.i18n import gettext_for
+from ccmkit.languages import Locale
 from ccmkit.vocab import DRAFTING_STYLES, LEGISLATION_VARIANTS, Drafting
 
 STYLES = DRAFTING_STYLES
@@ -87,9 +87,10 @@ def _text_of(text: ClauseText, style: Drafting, variant: str) -> list[Paragraph]
     return text.paragraphs(style)
 
 
-def build(subject: Subject, lang: str) -> dict[str, Any]:
+def build(subject: Subject, locale: Locale) -> dict[str, Any]:
     """Context for templates/legislation/<lang>.html.j2."""
-    _ = gettext_for(lang)
+    _ = locale.gettext
+    lang = locale.lang
     clauses, texts = clause_library(lang, subject.options.template_dir)
     variant, style = choose_variant(subject), choose_style(subject)
     drafting: Drafting = style.value  # type: ignore[assignment]
@@ -143,7 +144,7 @@ def build(subject: Subject, lang: str) -> dict[str, Any]:
         Choice(f"legislation.clause.{c.id}", "included" if c.id in numbers else "left out",
                _why(c, variant.value, facts)) for c in clauses)]
     return {
-        **common_context(subject, lang),
+        **common_context(subject, locale),
         "variant": variant.value,
         "style": drafting,
         "title": texts.title.get(drafting),

@@ -25,7 +25,7 @@ from typing import Any
 from ccmkit.documents.choices import Choice
 from ccmkit.documents.library import QaEntry, matches, qa_library
 from ccmkit.documents.subject import Subject, common_context
-from ccmkit.i18n import gettext_for
+from ccmkit.languages import Locale
 
 BASIC_MIN, BASIC_MAX = 6, 8
 PER_BARRIER = 2
@@ -169,9 +169,9 @@ def concern_choices(entries: list[QaEntry], subject: Subject,
     return out
 
 
-def build(subject: Subject, lang: str) -> dict[str, Any]:
+def build(subject: Subject, locale: Locale) -> dict[str, Any]:
     """Context for templates/qa/<lang>.html.j2."""
-    entries, texts = qa_library(lang, subject.options.template_dir)
+    entries, texts = qa_library(locale.lang, subject.options.template_dir)
     length = subject.options.qa or "basic"
     selected = select_entries(entries, subject, length)
     chosen = []
@@ -182,15 +182,15 @@ def build(subject: Subject, lang: str) -> dict[str, Any]:
             "question": text.question,
             "answer": text.brief if sel.brief and text.brief else text.answer,
         })
-    framing = subject.regional_framing(lang)
-    _ = gettext_for(lang)
+    framing = subject.regional_framing(locale.lang)
+    _ = locale.gettext
     choices = [Choice("qa.length", length, "Default: the basic Q&A." if not subject.options.qa
                       else "Length chosen by the user."),
                *(Choice(f"qa.entry.{s.id}", "brief" if s.brief else "answer", reason(s))
                  for s in selected),
                *concern_choices(entries, subject, selected)]
     return {
-        **common_context(subject, lang),
+        **common_context(subject, locale),
         "entries": chosen,
         "region": {"total": framing.total, "parties": framing.parties,
                    "signatories": framing.signatories,

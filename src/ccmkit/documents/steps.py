@@ -9,6 +9,7 @@ from typing import Any
 from ccmkit import rules
 from ccmkit.documents.choices import Choice
 from ccmkit.documents.subject import Subject, common_context
+from ccmkit.languages import Locale
 from ccmkit.treaty import (
     CLEARANCE_YEARS,
     ENTRY_INTO_FORCE,
@@ -29,7 +30,7 @@ def _deadline(subject: Subject, fact: str) -> Choice:
     return rules.treaty_part(subject.state, fact)
 
 
-def build(subject: Subject, lang: str) -> dict[str, Any]:
+def build(subject: Subject, locale: Locale) -> dict[str, Any]:
     """Context for templates/steps/<lang>.html.j2."""
     state = subject.state
     line = subject.timeline()
@@ -39,7 +40,7 @@ def build(subject: Subject, lang: str) -> dict[str, Any]:
                    "Dates from the planned deposit date." if line else
                    "No deposit date given: the table applies the rules to an example date.")
     return {
-        **common_context(subject, lang),
+        **common_context(subject, locale),
         "timeline": line,
         "example": example,
         "signature_date": state.membership.signature_date,

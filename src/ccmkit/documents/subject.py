@@ -15,8 +15,8 @@ from ccmkit import rules
 from ccmkit.data.profile import Profile
 from ccmkit.data.regional import RegionalFraming, regional_framing
 from ccmkit.data.states import Registry, State
-from ccmkit.i18n import N_, gettext_for
-from ccmkit.languages import get_language
+from ccmkit.i18n import N_
+from ccmkit.languages import Locale
 from ccmkit.render.html import blank
 from ccmkit.rules import Choice
 from ccmkit.treaty import ADOPTION_DATE, Route, Timeline, route_for, timeline
@@ -141,17 +141,17 @@ class Subject:
         """Counts for the workshop's grouping (else the State's M49 region), with as-of."""
         return regional_framing(self.registry, self.state, self.workshop_group, lang)
 
-    def issuer(self, lang: str) -> str:
+    def issuer(self, locale: Locale) -> str:
         """Who sends the package (author metadata, running header, cover note)."""
-        return self.options.issuer or gettext_for(lang)(DEFAULT_ISSUER)
+        return self.options.issuer or locale.gettext(DEFAULT_ISSUER)
 
-    def addressee(self, lang: str) -> str:
+    def addressee(self, locale: Locale) -> str:
         """To whom the cover note is addressed: the option, the profile, else the Minister for
         Foreign Affairs of the State in `lang`'s usual form."""
         chosen = self.options.addressee or self.profile.addressee
         if chosen:
             return chosen
-        return gettext_for(lang)(DEFAULT_ADDRESSEE) % {"of": self.state.names[lang].of}
+        return locale.gettext(DEFAULT_ADDRESSEE) % {"of": self.state.names[locale.lang].of}
 
     def timeline(self) -> Timeline | None:
         """Deadlines from the deposit date, if one is known."""
@@ -164,22 +164,21 @@ class Subject:
         )
 
 
-def format_as_of(registry: Registry, lang: str) -> str:
-    """The status table's as-of date in `lang` ("September 2025" or "1 October 2026")."""
-    language = get_language(lang)
+def format_as_of(registry: Registry, locale: Locale) -> str:
+    """The status table's as-of date in `locale` ("September 2025" or "1 October 2026")."""
     day = registry.status.as_of_date()
-    return language.month_year(day) if registry.status.month_only else language.long_date(day)
+    return locale.month_year(day) if registry.status.month_only else locale.long_date(day)
 
 
-def common_context(subject: Subject, lang: str) -> dict[str, Any]:
+def common_context(subject: Subject, locale: Locale) -> dict[str, Any]:
     """Values every template may use (nothing internal: no facts' sources, no options)."""
-    _ = gettext_for(lang)
-    language = get_language(lang)
+    _ = locale.gettext
+    lang = locale.lang
     state = subject.state
     signatory = subject.profile.signatory
     return {
         "lang": lang,
-        "lang_tag": language.babel_locale.replace("_", "-"),
+        "lang_tag": locale.tag,
         "S": state.names[lang],
         "state": state,
         "route": subject.route,
@@ -187,8 +186,8 @@ def common_context(subject: Subject, lang: str) -> dict[str, Any]:
         "convention": _("Convention on Cluster Munitions"),
         "adoption_date": ADOPTION_DATE,
         "generated": subject.options.generated,
-        "status_as_of": format_as_of(subject.registry, lang),
-        "issuer": subject.issuer(lang),
+        "status_as_of": format_as_of(subject.registry, locale),
+        "issuer": subject.issuer(locale),
         "signatory_title": signatory.title_text or blank(_("title of the signing authority")),
         "signatory_name": signatory.name or blank(_("name")),
         "place": signatory.place or blank(_("place")),

@@ -33,8 +33,7 @@ from markupsafe import Markup
 
 from ccmkit import grammar
 from ccmkit.errors import TemplateError as BadTemplate
-from ccmkit.i18n import translations
-from ccmkit.languages import Language, get_language
+from ccmkit.languages import Language, Locale
 from ccmkit.resources import SearchPath, confined
 
 MAX_TEMPLATE_BYTES = 1 << 20  # one template file
@@ -125,13 +124,14 @@ def template_folders(template_dir: Path | None) -> tuple[Path, ...]:
 
 
 @lru_cache(maxsize=32)
-def make_environment(lang: str, template_dir: Path | None = None) -> SandboxedEnvironment:
+def make_environment(locale: Locale, template_dir: Path | None = None
+                     ) -> SandboxedEnvironment:
     """A sandboxed, strict, autoescaping Jinja2 environment for one language.
 
     Every template, shipped or user-supplied (`template_dir` searched first), renders in the
     sandbox; a missing variable is an error, values are HTML-escaped.
     """
-    language = get_language(lang)
+    lang, language = locale.lang, locale.language
     env = BoundedSandbox(
         loader=ConfinedLoader(template_folders(template_dir)),
         undefined=StrictUndefined,
@@ -141,13 +141,13 @@ def make_environment(lang: str, template_dir: Path | None = None) -> SandboxedEn
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(locale.catalog, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(blank=blank, alt=alt, email=email, snippet=snippet, lang=lang)
     env.filters["longdate"] = language.long_date
     env.filters["monthyear"] = language.month_year
     env.filters["capfirst"] = lambda text: text[:1].upper() + text[1:]
     env.filters["paragraphs"] = paragraphs
-    env.filters.update(grammar.filters(lang))  # subject, of, dative, agree (State names)
+    env.filters.update(grammar.filters(language))  # subject, of, dative, agree (State names)
     return env
 
 

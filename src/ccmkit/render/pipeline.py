@@ -1,6 +1,7 @@
 """The rendering pipeline: template → checked semantic HTML → every requested writer.
 
-- ``Locale``: a language resolved once (code, Babel locale, BCP 47 tag, text direction).
+- ``Locale`` (``ccmkit.languages``): the language resolved once, at the front door, and carried
+  to the template environment and both writers.
 - ``WRITERS``: the registry of output writers, one signature (``Page`` → bytes) each. A writer
   declares the HTML vocabulary it renders faithfully; ``check_vocabulary`` refuses anything
   outside what *every* writer supports, so the DOCX and the PDF never silently differ.
@@ -19,8 +20,8 @@ from typing import Any
 from lxml import etree
 
 from ccmkit.errors import CcmkitError, TemplateError
-from ccmkit.i18n import N_, gettext_for
-from ccmkit.languages import Locale, get_language, get_locale
+from ccmkit.i18n import N_
+from ccmkit.languages import Locale
 from ccmkit.render import limits
 from ccmkit.render.html import make_environment, render_html, template_folders, to_string, to_tree
 from ccmkit.resources import confined
@@ -31,11 +32,6 @@ ATTRIBUTES = frozenset({"class", "lang", "dir", "id", "start", "href", "name", "
                         "charset",
                         # Word-native numbering of the model law (SEQ/REF fields, lists)
                         "data-list", "data-level", "data-pattern", "data-seq", "data-bookmark"})
-
-
-def resolve_locale(lang: str) -> Locale:
-    """The locale of a registered language (``ccmkit.languages.get_locale``)."""
-    return get_locale(lang)
 
 
 @dataclass(frozen=True)
@@ -192,7 +188,7 @@ def _attributes(node: etree._Element) -> str | None:
 
 def render(
     template: str,
-    lang: str,
+    locale: Locale,
     context: dict[str, Any],
     formats: Sequence[str],
     *,
@@ -211,7 +207,7 @@ def render(
     unknown = [fmt for fmt in formats if fmt not in WRITERS]
     if unknown:
         raise CcmkitError(f"unknown format {unknown[0][:20]!r}: use one of {', '.join(WRITERS)}")
-    page = build_page(template, lang, context, title=title, header=header, generated=generated,
+    page = build_page(template, locale, context, title=title, header=header, generated=generated,
                       template_dir=template_dir, full_title=full_title, author=author)
     out: dict[str, bytes] = {}
     for fmt in dict.fromkeys(formats):
@@ -222,7 +218,7 @@ def render(
 
 def build_page(
     template: str,
-    lang: str,
+    locale: Locale,
     context: dict[str, Any],
     *,
     title: str,
@@ -234,14 +230,13 @@ def build_page(
 ) -> Page:
     """Render a template to the checked HTML tree every writer consumes (see ``render``)."""
 
-    locale = resolve_locale(lang)
-    page_label = gettext_for(lang)(PAGE_LABEL)
-    env = make_environment(lang, template_dir)
+    page_label = locale.gettext(PAGE_LABEL)
+    env = make_environment(locale, template_dir)
     full = {**context, "doc_title": title}
     with limits.bounded(template):
         markup = render_html(env, template, full)
         limits.check_markup(markup, template)
-        root = to_tree(markup, get_language(lang))
+        root = to_tree(markup, locale.language)
         if locale.direction == "rtl":
             root.set("dir", "rtl")
         check_vocabulary(root, template)

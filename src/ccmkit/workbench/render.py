@@ -15,7 +15,7 @@ from typing import Any
 from ccmkit.data.states import Registry
 from ccmkit.documents.subject import format_as_of
 from ccmkit.i18n import N_, gettext_for
-from ccmkit.languages import get_language
+from ccmkit.languages import get_locale
 from ccmkit.output import replace_file
 from ccmkit.workbench.labels import INTERNAL, INTERNAL_NOTICE
 
@@ -29,16 +29,17 @@ def internal_title(title: str, lang: str) -> str:
 
 def base_context(registry: Registry, lang: str, generated: date) -> dict[str, Any]:
     """Values every internal template uses."""
-    _ = gettext_for(lang)
-    language = get_language(lang)
-    as_of = format_as_of(registry, lang)
+    locale = get_locale(lang)
+    _ = locale.gettext
+    language = locale
+    as_of = format_as_of(registry, locale)
     if registry.status.month_only:
         status_line = _(N_("Convention status as of {month}")).format(month=as_of)
     else:
         status_line = _(N_("Convention status as of {date}")).format(date=as_of)
     return {
         "lang": lang,
-        "lang_tag": language.babel_locale.replace("_", "-"),
+        "lang_tag": locale.tag,
         "generated": generated,
         "internal_mark": _(INTERNAL),
         "internal_notice": _(INTERNAL_NOTICE),
@@ -57,7 +58,7 @@ def render_internal(kind: str, lang: str, context: Mapping[str, Any], formats: S
 
     marked = internal_title(title, lang)
     return render(
-        f"internal/{kind}.html.j2", lang, {**context, "scope": scope}, formats,
+        f"internal/{kind}.html.j2", get_locale(lang), {**context, "scope": scope}, formats,
         title=marked, header=f"{marked} – {scope}", full_title=f"{marked} – {scope}",
         generated=datetime.combine(generated, time(12), tzinfo=UTC),
         template_dir=template_dir)
