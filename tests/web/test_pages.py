@@ -73,7 +73,7 @@ def test_lists_filter_by_status_region_and_grouping(editor: FlaskClient) -> None
 
 def test_state_page_shows_sources_dates_and_stale_facts(editor: FlaskClient) -> None:
     page = editor.get("/states/cod", follow_redirects=True).get_data(as_text=True)
-    assert "Signatory" in page and "2009-03-18" in page
+    assert "Signatory" in page and "18 Mar 2009" in page
     assert "Cluster Munition Monitor" in page and 'rel="noopener noreferrer"' in page
     assert "stale-badge" in page
     assert editor.get("/states/XXX").status_code == 404
