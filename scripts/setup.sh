@@ -8,8 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
-          fonts-liberation2 fonts-dejavu-core fonts-wqy-microhei libreoffice-writer-nogui qpdf poppler-utils
-          postgresql chromium)
+          fonts-liberation2 fonts-dejavu-core fonts-wqy-microhei libreoffice-writer-nogui qpdf
+          poppler-utils postgresql chromium npm)
 python3 -c "import ensurepip, venv" 2>/dev/null || packages+=(python3-venv)
 missing=()
 for pkg in "${packages[@]}"; do
@@ -24,6 +24,14 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test,server]"
+
+# axe-core (npm) for the browser tests' accessibility audit (tests/web/test_browser.py)
+if command -v npm >/dev/null 2>&1; then
+  npm install --no-save --no-package-lock --silent axe-core@4.14.1 >/dev/null || \
+    echo "axe-core not installed: the accessibility test will be skipped"
+else
+  echo "npm not found: install nodejs and npm for the accessibility test (axe-core)"
+fi
 
 rm -rf example-package
 .venv/bin/ccmkit package KEN --profile examples/kenya.yaml --out example-package

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any, Literal
 
 import yaml
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, format_timedelta
+from babel.numbers import format_decimal
 
 from ccmkit.errors import CcmkitError
 from ccmkit.resources import shipped_data_dir
@@ -52,6 +53,26 @@ class Language:
         if day.day == 1 and self.first_day_suffix:
             text = re.sub(r"^1(?=\s)", "1" + self.first_day_suffix, text)
         return self.typeset(text)
+
+    def medium_date(self, day: date) -> str:
+        """A date for tables and lists, e.g. "1 sept. 2026", "Sep 1, 2026"."""
+        return self.typeset(format_date(day, format="medium", locale=self.babel_locale))
+
+    def datetime(self, moment: datetime) -> str:
+        """A moment (shown in UTC) for histories, e.g. "5 déc. 2026, 01:18 UTC"."""
+        moment = moment.astimezone(UTC)
+        day = format_date(moment.date(), format="medium", locale=self.babel_locale)
+        return f"{self.typeset(day)}, {moment:%H:%M} UTC"
+
+    def age(self, years: float) -> str:
+        """How long ago, e.g. "il y a 3,2 ans", "hace 5 meses" (CLDR words and numbers)."""
+        if years < 1:
+            return format_timedelta(-timedelta(days=years * 365.25), granularity="month",
+                                    threshold=1, add_direction=True, locale=self.babel_locale)
+        from ccmkit.i18n import N_, gettext_for
+
+        number = format_decimal(round(years, 1), locale=self.babel_locale)
+        return gettext_for(self.code)(N_("{years} years ago")).format(years=number)
 
     def month_year(self, day: date) -> str:
         """A month and year, e.g. "September 2025", "septiembre de 2025"."""

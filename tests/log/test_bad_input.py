@@ -45,7 +45,7 @@ def seeded(db_url) -> str:
     (["edit", "one", "--note", "x"], ["'one'"]),
     (["remove", "2"], ["already removed"]),
     (["remove", "42"], ["no record with id 42"]),
-    (["report", "--format", "docx"], ["--format"]),
+    (["report", "--format", "odt"], ["--format"]),
     (["export", "--format", "ods"], ["--format"]),
     (["frobnicate"], ["frobnicate"]),
     (["add", "KEN", "--stage", "contacted", "--note", "a\x01b"],

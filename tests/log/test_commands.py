@@ -258,3 +258,35 @@ def test_package_sent_is_recorded_with_its_hash(db_url, package_dir) -> None:
     assert record["package_sha256"] == hashlib.sha256(manifest.read_bytes()).hexdigest()
     assert run_log(db_url, "edit", "1", "--package", "").exit_code == 0
     assert listed(db_url)[0]["package"] is None
+
+
+def test_restore_report_documents_and_calendar(db_url, tmp_path) -> None:
+    """`log restore` undoes `log remove`; `log report` writes DOCX/PDF/XLSX read back;
+    `log calendar` writes an .ics whose hostile text stays text."""
+    from docx import Document
+    from icalendar import Calendar
+
+    from tests.readers import pdf_text
+
+    hostile = "Call; then, write\nEND:VEVENT\nBEGIN:VEVENT"
+    assert run_log(db_url, "add", "KEN", "--stage", "meeting-held", "--channel", "capital",
+                   "--date", "2026-11-03", "--next-step", hostile,
+                   "--due", "2026-11-20").exit_code == 0
+    assert run_log(db_url, "remove", "1").exit_code == 0
+    restored = run_log(db_url, "restore", "1")
+    assert restored.output.startswith("Restored record 1: KEN")
+    assert "not removed" in run_log(db_url, "restore", "1").output
+    assert [h["action"] for h in Log(db_url).history(1)] == ["add", "remove", "restore"]
+    out = tmp_path / "out"
+    result = run_log(db_url, "report", "--format", "docx", "--format", "pdf", "--format",
+                     "xlsx", "--lang", "es", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    folder = out / "internal"
+    text = "\n".join(p.text for p in Document(folder / "follow-up-report-es.docx").paragraphs)
+    assert text.startswith("USO INTERNO") and "Resumen de actividades" in text
+    assert "ccmkit" not in pdf_text(folder / "follow-up-report-es.pdf").split("Resumen")[1]
+    assert load_workbook(folder / "follow-up-report-es.xlsx").sheetnames[0] == "Reuniones"
+    ics = tmp_path / "next.ics"
+    assert run_log(db_url, "calendar", "--out", str(ics)).exit_code == 0
+    events = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+    assert len(events) == 1 and str(events[0]["SUMMARY"]).startswith("Kenya: " + hostile)

@@ -178,3 +178,104 @@ def test_coordinator_flow(server: str, page, tmp_path) -> None:
     assert "First Counsellor" not in page.content()
     response = page.request.get(base + "/log/report", max_redirects=0)
     assert response.status == 302
+
+
+AXE_ENV = "CCMKIT_AXE_JS"
+AXE_PATHS = (Path(__file__).resolve().parents[2] / "node_modules/axe-core/axe.min.js",
+             Path("/usr/lib/node_modules/axe-core/axe.min.js"))
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_js() -> Path:
+    """axe-core's axe.min.js (npm package axe-core, installed by scripts/setup.sh)."""
+    for path in (Path(os.environ.get(AXE_ENV, "/nonexistent")), *AXE_PATHS):
+        if path.is_file():
+            return path
+    pytest.skip(f"axe-core not installed: run scripts/setup.sh (or set {AXE_ENV})")
+
+
+def axe_violations(page) -> list[tuple[str, list[str]]]:
+    """axe-core's WCAG 2.1 A/AA violations on the page. axe is evaluated through the
+    DevTools protocol, so the app's own CSP (no inline script) stays in force."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(axe_js().read_text(encoding="utf-8") + "\n;void 0")
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                           WCAG_TAGS)
+    return [(v["id"], [n["target"][0] for n in v["nodes"]][:3]) for v in result["violations"]]
+
+
+def test_every_page_passes_axe_reflows_at_320px_and_handles_focus(server: str, page,
+                                                                  tmp_path) -> None:
+    """axe-core on every page in English and French (with a log record, a removed one, a
+    refused form); at 320 px no page scrolls sideways and "Sign out" is visible; the skip
+    link works; focus moves to the message of a refused field; the log's day in French."""
+    base = server
+    axe_js()
+    page.context.set_default_timeout(30_000)
+    sign_in(page, base, "/log")
+    page.click("text=Record a contact")
+    page.fill("#state", "Djibouti")
+    page.fill("#date", "2026-11-20")
+    page.select_option("#stage", "next-step-agreed")
+    page.fill("#next_step", "Envoyer le dossier")
+    page.fill("#due", "2026-11-25")
+    page.click("#add-record")
+    assert "Record 1 added" in page.inner_text(".flash")
+    assert "overdue" in page.get_attribute("#records tr[data-record='1']", "class")
+    pages = ["/states", "/states/DJI", "/package", "/package?state=DJI", "/workshop",
+             "/targets", "/barrier-map", "/log", "/log/report", "/log/1", "/log/1/remove",
+             "/log/calendar"]
+    for lang in ("en", "fr"):
+        page.goto(base + "/states")
+        page.select_option("#ui-lang", lang)
+        page.click("header form.inline button[type=submit]")
+        for path in pages:
+            page.set_viewport_size({"width": 1280, "height": 900})
+            page.goto(base + path)
+            assert axe_violations(page) == [], (lang, path)
+            page.set_viewport_size({"width": 320, "height": 640})
+            page.goto(base + path)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 320, (lang, path, width)
+            box = page.locator("#sign-out").bounding_box()
+            assert box and box["x"] + box["width"] <= 320, (lang, path, box)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # the skip link is the first Tab stop and moves to the content
+    page.goto(base + "/states")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "content"
+    outline = page.evaluate("getComputedStyle(document.querySelector('#q')).outlineStyle")
+    page.focus("#q")
+    assert outline is not None
+
+    # a refused field: marked, described by its message, which gets the focus
+    page.goto(base + "/log")
+    page.click("summary")
+    page.fill("#state", "Atlantide")
+    page.click("#add-record")
+    assert page.get_attribute("#state", "aria-invalid") == "true"
+    assert page.get_attribute("#state", "aria-describedby") == "state-error"
+    assert page.evaluate("document.activeElement.id") == "state-error"
+    assert axe_violations(page) == []
+
+    # remove (after a confirmation), restore; the report as PDF in French
+    page.goto(base + "/log/1")
+    page.click("#remove-record")
+    assert page.url == base + "/log/1/remove"
+    page.click("#confirm-remove")
+    assert page.locator("#restore-record").count() == 1
+    page.click("#restore-record")
+    history = page.inner_text("#history")
+    assert "retirée par coordinator" in history and "rétablie par coordinator" in history
+    page.goto(base + "/log/report")
+    with page.expect_download() as download:
+        page.click("#report-pdf")
+    target = tmp_path / "report.pdf"
+    download.value.save_as(target)
+    from tests.readers import pdf_text
+
+    text = pdf_text(target)
+    assert text.startswith("USAGE INTERNE") and "Résumé des activités" in text

@@ -22,7 +22,9 @@ def wait_done(client: FlaskClient, location: str, timeout: float = 240) -> str:
         page = client.get(location).get_data(as_text=True)
         if 'data-state="running"' not in page:
             return page
-        assert '<meta http-equiv="refresh"' in page
+        # no timed refresh (WCAG 2.2.1): the same-origin script updates it, with a pause
+        assert 'http-equiv="refresh"' not in page and "/static/ccmkit.js" in page
+        assert 'data-pause="' in page and 'aria-live="polite"' in page
         assert time.monotonic() < deadline, "generation did not finish"
         time.sleep(0.5)
 

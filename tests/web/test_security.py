@@ -28,6 +28,7 @@ def internal_rules(app: Flask) -> list[tuple[str, str, set[str]]]:
         path = path.replace("<any(package, workshop):kind>", "package")
         path = path.replace("<any(targets, 'barrier-map'):kind>", "targets")
         path = path.replace("<int:record_id>", "1").replace("<any(csv, xlsx):fmt>", "csv")
+        path = path.replace("<any(docx, pdf, xlsx):fmt>", "pdf")
         rules.append((rule.endpoint, path, set(rule.methods or ())))
     return rules
 
@@ -54,7 +55,14 @@ def test_every_internal_page_refuses_anonymous(app: Flask, client: FlaskClient) 
 
 
 def test_public_pages_are_only_sign_in_language_and_static(app: Flask) -> None:
-    assert frozenset({"auth.login", "auth.set_language", "static"}) == PUBLIC
+    assert frozenset({"auth.login", "auth.set_language", "static",
+                      "log.calendar_feed"}) == PUBLIC
+
+
+def test_calendar_feed_needs_a_live_token(client: FlaskClient) -> None:
+    """The one public page with data: a wrong, empty or revoked token gets nothing."""
+    for token in ("x" * 43, "A" * 500):
+        assert client.get(f"/calendar/{token}.ics").status_code == 404
 
 
 def test_form_without_csrf_token_is_refused(editor: FlaskClient) -> None:
@@ -144,7 +152,7 @@ def test_new_password_ends_open_sessions(app: Flask, editor: FlaskClient) -> Non
 
 def test_security_headers(editor: FlaskClient) -> None:
     response = editor.get("/states")
-    assert "script-src 'none'" in response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
     assert response.headers["Cache-Control"] == "no-store"
 

@@ -170,23 +170,72 @@ def remove(ctx: click.Context, record_id: int) -> None:
         _echo_record("Removed", log_.remove(record_id))
 
 
+@log.command("restore")
+@click.argument("record_id", metavar="ID", type=int)
+@click.pass_context
+def restore(ctx: click.Context, record_id: int) -> None:
+    """Undo the removal of record ID (its history keeps the removal and the restore)."""
+    with opened(ctx) as log_:
+        _echo_record("Restored", log_.restore(record_id))
+
+
+REPORT_FORMATS = ("table", "json", "docx", "pdf", "xlsx")
+
+
 @log.command("report")
 @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
-              help="Language of the State names.")
-@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table",
-              show_default=True)
+              help="Language of the State names (table, json) and of the documents.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(REPORT_FORMATS),
+              help="table or json (printed); docx, pdf (the internal document) and xlsx (its "
+                   "tables) written to OUT/internal/ [default: table].")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="Output folder for docx, pdf and xlsx.")
 @click.pass_context
-def report(ctx: click.Context, lang: str, fmt: str) -> None:
+def report(ctx: click.Context, lang: str, formats: tuple[str, ...], out: Path) -> None:
     """Deliverables: meetings vs the target of 10, States per stage, overdue next steps, top 15
-    never contacted (internal)."""
+    never contacted, and the summary of activities for the preparatory meetings (internal)."""
     from ccmkit.data.states import load_registry
-    from ccmkit.log.formats import render_report
+    from ccmkit.log.formats import render_report, report_document, report_xlsx
+    from ccmkit.workbench.render import INTERNAL_DIR, write_all
     from ccmkit.workbench.targets import top_iso3
 
+    formats = formats or ("table",)
     top15 = top_iso3(load_registry())
     with opened(ctx) as log_:
         result = log_.report(top15=top15)
-    click.echo(render_report(result, fmt, lang), nl=False)
+    for fmt in ("table", "json"):
+        if fmt in formats:
+            click.echo(render_report(result, fmt, lang), nl=False)
+    stem = out / INTERNAL_DIR / f"follow-up-report-{lang}"
+    files: dict[Path, bytes | str] = {}
+    documents = tuple(f for f in ("docx", "pdf") if f in formats)
+    if documents:
+        rendered = report_document(result, lang, documents)
+        files.update({stem.with_suffix(f".{fmt}"): data for fmt, data in rendered.items()})
+    if "xlsx" in formats:
+        files[stem.with_suffix(".xlsx")] = report_xlsx(result, lang)
+    for path in write_all(files):
+        click.echo(str(path))
+
+
+@log.command("calendar")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the .ics file here [default: standard output].")
+@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
+              help="Language of the State names and labels.")
+@click.pass_context
+def calendar(ctx: click.Context, out: Path | None, lang: str) -> None:
+    """The next steps with a due date as an iCalendar file (import it into Outlook)."""
+    from ccmkit.log.calendar import calendar_bytes
+    from ccmkit.workbench.render import write_all
+
+    with opened(ctx) as log_:
+        data = calendar_bytes(log_.latest().values(), lang)
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    click.echo(str(write_all({out: data})[0]))
 
 
 @log.command("export")

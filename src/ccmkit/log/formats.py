@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
+from ccmkit.i18n import N_, gettext_for
+from ccmkit.languages import get_language
 from ccmkit.log.store import Record, Report, find_state
 from ccmkit.sheets import append_row, csv_text
 from ccmkit.vocab import STAGES
@@ -167,3 +169,113 @@ def render_report(report: Report, fmt: str, lang: str = "en") -> str:
         out.append(f"Top 15 never contacted: {len(never)} of {len(data['top15']['ranking'])}: "
                    f"{listed}")
     return "\n".join(out) + "\n"
+
+
+REPORT_TITLE = N_("Outreach follow-up: deliverables report")
+SUMMARY_HEADING = N_("Summary of activities")
+
+
+def _labels() -> tuple[dict[str, str], dict[str, str]]:
+    from ccmkit.web.labels import CHANNEL, STAGE
+
+    return STAGE, CHANNEL
+
+
+def summary_of_activities(report: Report, lang: str) -> str:
+    """The paragraph the work plan wants referenced in each preparatory meeting's report:
+    counts only, naming no State (the framing note: never single a State out)."""
+    _ = gettext_for(lang)
+    geneva = sum(1 for m in report.meetings if m.channel == "geneva")
+    states = len({m.state for m in report.meetings})
+    agreed = len(report.stages.get("next-step-agreed", ()))
+    return _(N_(
+        "As of {date}, the coordinators on universalization, with the support of the ISU, had "
+        "documented {meetings} bilateral outreach meetings with {states} States not party to "
+        "the Convention ({geneva} in Geneva, {capital} at capital level), against the work "
+        "plan's target of at least {target}; {contacted} States have been contacted in all, "
+        "and {agreed} have agreed a next step. {other} further meetings took place in a "
+        "regional or other setting.")).format(
+        date=get_language(lang).long_date(report.today), meetings=len(report.meetings),
+        states=states, geneva=geneva, capital=len(report.meetings) - geneva,
+        target=report.target, contacted=len(report.states), agreed=agreed,
+        other=len(report.not_bilateral))
+
+
+def report_context(report: Report, lang: str) -> dict[str, Any]:
+    """What the report document shows, in ``lang`` (labels translated, dates formatted)."""
+    _ = gettext_for(lang)
+    language = get_language(lang)
+    stage_labels, channel_labels = _labels()
+
+    def name(code: str) -> str:
+        return find_state(code).names.get(lang) or find_state(code).name
+
+    def channel(value: str | None) -> str:
+        return _(channel_labels[value]) if value else ""
+
+    meetings = [{"date": language.medium_date(m.date), "name": name(m.state),
+                 "channel": channel(m.channel), "lead": m.lead or ""} for m in report.meetings]
+    return {
+        "summary": summary_of_activities(report, lang),
+        "as_of": language.long_date(report.today),
+        "records": report.records, "removed": report.removed,
+        "documented": len(report.meetings), "target": report.target,
+        "target_met": report.target_met, "meetings": meetings,
+        "not_bilateral": [{"date": language.medium_date(m.date), "name": name(m.state),
+                           "channel": channel(m.channel) or "–"} for m in report.not_bilateral],
+        "stages": [(_(stage_labels[s]), [name(c) for c in report.stages[s]]) for s in STAGES],
+        "overdue": [{"due": language.medium_date(o.due), "days": o.days, "name": name(o.state),
+                     "next_step": o.next_step or "", "lead": o.lead or ""}
+                    for o in report.overdue],
+        "top15": None if report.top15 is None else [name(c) for c in report.never_contacted
+                                                    or ()],
+    }
+
+
+def report_document(report: Report, lang: str, formats: Sequence[str],
+                    generated: date | None = None) -> dict[str, bytes]:
+    """The deliverables report as the internal document (DOCX and/or PDF): {format: bytes}."""
+    from ccmkit.data.states import load_registry
+    from ccmkit.workbench.render import base_context, render_internal
+
+    _ = gettext_for(lang)
+    generated = generated or report.today
+    context = {**base_context(load_registry(), lang, generated), **report_context(report, lang)}
+    scope = _(N_("as of {date}")).format(date=context["as_of"])
+    return render_internal("log_report", lang, context, formats, title=_(REPORT_TITLE),
+                           scope=scope, generated=generated)
+
+
+def report_xlsx(report: Report, lang: str) -> bytes:
+    """The report's tables as a workbook (one sheet each; cells never formulas)."""
+    from ccmkit.sheets import xlsx_bytes
+
+    _ = gettext_for(lang)
+    stage_labels, channel_labels = _labels()
+
+    def name(code: str) -> str:
+        return find_state(code).names.get(lang) or find_state(code).name
+
+    state, lead = _(N_("State")), _(N_("Lead"))
+    sheets: dict[str, tuple[list[str], list[list[Any]]]] = {
+        _(N_("Meetings")): (
+            [_(N_("Date")), state, "ISO3", _(N_("Channel")), lead,
+             _(N_("Counted towards the target"))],
+            [[m.date, name(m.state), m.state,
+              _(channel_labels[m.channel]) if m.channel else "", m.lead or "",
+              _(N_("yes")) if counted else _(N_("no"))]
+             for counted, group in ((True, report.meetings), (False, report.not_bilateral))
+             for m in group]),
+        _(N_("Stages")): (
+            [_(N_("Stage")), state, "ISO3"],
+            [[_(stage_labels[s]), name(c), c] for s in STAGES for c in report.stages[s]]),
+        _(N_("Overdue")): (
+            [_(N_("Due")), _(N_("Days late")), state, "ISO3", _(N_("Next step")), lead],
+            [[o.due, o.days, name(o.state), o.state, o.next_step or "", o.lead or ""]
+             for o in report.overdue]),
+        _(N_("Never contacted")): (
+            [_(N_("Rank")), state, "ISO3"],
+            [[i, name(c), c] for i, c in enumerate(report.top15 or (), start=1)
+             if c in (report.never_contacted or ())]),
+    }
+    return xlsx_bytes(sheets, title=f"{_(N_('INTERNAL'))} – {_(REPORT_TITLE)}")

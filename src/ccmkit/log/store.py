@@ -1,4 +1,5 @@
-"""The follow-up log's operations: add, list, edit, remove (recorded, not erased), report.
+"""The follow-up log's operations: add, list, edit, remove (recorded, not erased), restore,
+report.
 
 Every change is one transaction that also writes a row of history (who, when, what); a process
 killed in the middle leaves the log as it was before. The library never prints: callers format
@@ -330,9 +331,11 @@ class Log:
         return entry
 
     def records(self, state: str | None = None, stage: str | None = None,
-                since: date | None = None, removed: bool = False) -> list[Record]:
-        """Live records (and removed ones with ``removed``), oldest first."""
-        query = select(Entry).order_by(Entry.date, Entry.id)
+                since: date | None = None, removed: bool = False,
+                newest_first: bool = False) -> list[Record]:
+        """Live records (and removed ones with ``removed``), oldest first (or newest first)."""
+        order = (Entry.date.desc(), Entry.id.desc()) if newest_first else (Entry.date, Entry.id)
+        query = select(Entry).order_by(*order)
         if state is not None:
             query = query.where(Entry.state == find_state(state).iso3)
         if stage is not None:
@@ -393,6 +396,21 @@ class Log:
             entry.removed_by = self.user
             entry.removed_at = datetime.now(UTC)
             self._change(session, entry, "remove")
+            session.flush()
+            return _record(entry)
+
+    def restore(self, record_id: int) -> Record:
+        """Undo a removal: the record is live again; the history keeps both (who, when)."""
+        with self._write() as session:
+            entry = self._entry(session, record_id)
+            if entry.removed_at is None:
+                raise CcmkitError(f"record {record_id} is not removed; nothing to restore")
+            removed_at = _utc(entry.removed_at)
+            detail = {"removed_by": entry.removed_by,
+                      "removed_at": removed_at.isoformat() if removed_at else None}
+            entry.removed_by = None
+            entry.removed_at = None
+            self._change(session, entry, "restore", detail)
             session.flush()
             return _record(entry)
 

@@ -6,9 +6,12 @@ catalogs (locales/<lang>/LC_MESSAGES/ccmkit.po), extracted from the web template
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from flask import Flask, g, request, session
 
 from ccmkit.i18n import translations
+from ccmkit.languages import get_language
 from ccmkit.languages import registry as language_registry
 
 UI_LANGS = tuple(language_registry())
@@ -43,4 +46,32 @@ def init_app(app: Flask) -> None:
         return translations(current_lang()).ngettext(singular, plural_, n)
 
     app.jinja_env.install_gettext_callables(gettext, plural, newstyle=True)  # type: ignore[attr-defined]
+    app.jinja_env.filters.update(ui_date=ui_date, ui_datetime=ui_datetime, ui_age=ui_age)
     app.jinja_env.globals.update(current_lang=current_lang, UI_LANGS=UI_LANGS)
+
+
+def ui_date(value: date | str | None) -> str:
+    """A date (or ISO date text) in the interface language's format; "" for none."""
+    if not value:
+        return ""
+    language = get_language(current_lang())
+    if isinstance(value, str):
+        if len(value) == 7:  # a month: "2017-08"
+            return language.month_year(date.fromisoformat(value + "-01"))
+        if len(value) < 10:  # a year, or text: as it is
+            return value
+        value = date.fromisoformat(value[:10])
+    return language.medium_date(value.date() if isinstance(value, datetime) else value)
+
+
+def ui_datetime(value: datetime | str | None) -> str:
+    """A moment (or ISO text) in the interface language, in UTC, to the minute."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return get_language(current_lang()).datetime(moment)
+
+
+def ui_age(years: float | None) -> str:
+    """How long ago, in the interface language ("il y a 3,2 ans")."""
+    return "" if years is None else get_language(current_lang()).age(years)

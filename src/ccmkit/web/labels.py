@@ -32,6 +32,8 @@ FACT = {
     "official_languages": N_("Official languages"),
     "stated_position": N_("Stated position"),
     "ccm_withdrawal_effective": N_("Withdrawal from the Convention effective"),
+    "concerns": N_("Stated concerns"),
+    "engagement": N_("Engagement"),
 }
 VALUE = {
     "yes": N_("yes"),
@@ -76,15 +78,75 @@ STAGE = {"contacted": N_("Contacted"), "meeting-held": N_("Meeting held"),
          "next-step-agreed": N_("Next step agreed")}
 CHANNEL = {"geneva": N_("Permanent Mission in Geneva"), "capital": N_("Capital"),
            "regional": N_("Regional workshop or meeting"), "other": N_("Other")}
+ACTION = {"add": N_("added"), "import": N_("imported"), "edit": N_("edited"),
+          "remove": N_("removed"), "restore": N_("restored")}
+RECORD_FIELD = {"state": N_("State"), "date": N_("Date"), "stage": N_("Stage"),
+                "channel": N_("Channel"), "lead": N_("Lead"), "with_whom": N_("With whom"),
+                "note": N_("Note"), "next_step": N_("Next step"), "due": N_("Due"),
+                "package": N_("Package")}
 LANGUAGE = {"en": N_("English"), "fr": N_("French"), "es": N_("Spanish")}
 REGION = {"Africa": N_("Africa"), "Americas": N_("Americas"), "Asia": N_("Asia"),
           "Europe": N_("Europe"), "Oceania": N_("Oceania")}
+
+SUBREGION = {  # UN M49 sub-regions and intermediate regions
+    "Australia and New Zealand": N_("Australia and New Zealand"), "Caribbean": N_("Caribbean"),
+    "Central America": N_("Central America"), "Central Asia": N_("Central Asia"),
+    "Eastern Africa": N_("Eastern Africa"), "Eastern Asia": N_("Eastern Asia"),
+    "Eastern Europe": N_("Eastern Europe"),
+    "Latin America and the Caribbean": N_("Latin America and the Caribbean"),
+    "Melanesia": N_("Melanesia"), "Micronesia": N_("Micronesia"),
+    "Middle Africa": N_("Middle Africa"), "Northern Africa": N_("Northern Africa"),
+    "Northern America": N_("Northern America"), "Northern Europe": N_("Northern Europe"),
+    "Polynesia": N_("Polynesia"), "South America": N_("South America"),
+    "South-eastern Asia": N_("South-eastern Asia"), "Southern Africa": N_("Southern Africa"),
+    "Southern Asia": N_("Southern Asia"), "Southern Europe": N_("Southern Europe"),
+    "Sub-Saharan Africa": N_("Sub-Saharan Africa"), "Western Africa": N_("Western Africa"),
+    "Western Asia": N_("Western Asia"), "Western Europe": N_("Western Europe"),
+}
+# Qualifiers of facts that recur as vocabulary (the others are the source's own words).
+QUALIFIER = {
+    "not known to have produced": N_("not known to have produced"),
+    "not known to have used": N_("not known to have used"),
+    "not known to have stockpiled": N_("not known to have stockpiled"),
+    "states it has never used": N_("states it has never used"),
+    "states it has not used": N_("states it has not used"),
+    "says it never used": N_("says it never used"),
+    "states it has never stockpiled": N_("states it has never stockpiled"),
+    "states it never stockpiled": N_("states it never stockpiled"),
+    "states it has not stockpiled": N_("states it has not stockpiled"),
+    "states it does not stockpile": N_("states it does not stockpile"),
+    "says it does not stockpile": N_("says it does not stockpile"),
+    "states it has never produced": N_("states it has never produced"),
+    "states it has not produced": N_("states it has not produced"),
+    "no evidence of production": N_("no evidence of production"),
+    "reverses": N_("reverses the earlier statements"),
+    "not in the Mine Action Review list of CMR-contaminated states as at 1 July 2019":
+        N_("not in the Mine Action Review list of CMR-contaminated states as at 1 July 2019"),
+    "not in the Monitor's Aug 2017 list of 26 contaminated states":
+        N_("not in the Monitor's Aug 2017 list of 26 contaminated states"),
+}
+LEGAL_PART = {"civil law": N_("civil law"), "common law": N_("common law"),
+              "customary": N_("customary law"), "muslim law": N_("Muslim law"),
+              "juif": N_("Jewish law")}
+
+
+def qualifier_parts(fact: str, qualifier: str) -> list[str] | None:
+    """A fact's qualifier as messages to translate (legal traditions: one per part), or None
+    when it is not vocabulary but the source's own words (shown as they are)."""
+    if qualifier in QUALIFIER:
+        return [QUALIFIER[qualifier]]
+    if fact == "legal_tradition":
+        parts = [p.strip().casefold() for p in qualifier.split("/")]
+        if all(p in LEGAL_PART for p in parts):
+            return [LEGAL_PART[p] for p in parts]
+    return None
+
 
 ALL = {
     "status": STATUS, "route": ROUTE, "fact": FACT, "value": VALUE, "barrier": BARRIER,
     "doc_kind": DOC_KIND, "format": FORMAT, "legislation": LEGISLATION, "qa_length": QA_LENGTH,
     "drafting": DRAFTING, "signatory_title": SIGNATORY_TITLE, "role": ROLE, "stage": STAGE,
-    "channel": CHANNEL, "language": LANGUAGE, "region": REGION,
+    "channel": CHANNEL, "language": LANGUAGE, "region": REGION, "action": ACTION,
 }
 
 

@@ -11,13 +11,15 @@ from flask_wtf.csrf import CSRFProtect
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
-# Endpoints anyone may reach; every other one needs a signed-in user.
-PUBLIC = frozenset({"auth.login", "auth.set_language", "static"})
+# Endpoints anyone may reach; every other one needs a signed-in user. The calendar feed is
+# reached by a calendar program with no session: its secret token is its key.
+PUBLIC = frozenset({"auth.login", "auth.set_language", "static", "log.calendar_feed"})
 # Endpoints a viewer may send a form to (everything else that writes is for editors).
-VIEWER_FORMS = frozenset({"auth.login", "auth.logout", "auth.set_language"})
+VIEWER_FORMS = frozenset({"auth.login", "auth.logout", "auth.set_language",
+                          "log.calendar_link"})  # the user's own calendar link
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-CSP = ("default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; "
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "frame-src 'self'; object-src 'self'; frame-ancestors 'self'; form-action 'self'; "
        "base-uri 'none'")
 

@@ -13,7 +13,7 @@ from ccmkit.errors import StateNotFound
 from ccmkit.report import state_record
 from ccmkit.vocab import GROUPINGS, STATUS_SELECTORS
 from ccmkit.web import followup, labels
-from ccmkit.web.i18n import current_lang
+from ccmkit.web.i18n import _, current_lang
 from ccmkit.web.services import services
 
 bp = Blueprint("states", __name__)
@@ -30,6 +30,33 @@ def state_name(state: object) -> str:
 @bp.app_template_filter("state_name")
 def _state_name_filter(state: object) -> str:
     return state_name(state)
+
+
+@bp.app_template_filter("state_label")
+def state_label(iso3: str) -> str:
+    """A State's short name in the interface language, from its ISO3 code."""
+    try:
+        return state_name(services().registry.by_iso3(iso3))
+    except StateNotFound:
+        return iso3
+
+
+@bp.app_template_global("fact_value")
+def fact_value(name: str, fact: dict) -> str:
+    """A fact's value (or values) in the interface language."""
+    from ccmkit.workbench.labels import TOKEN_LABELS
+
+    values = fact["value"] if isinstance(fact["value"], list) else [fact["value"]]
+    return ", ".join(_(labels.VALUE.get(v) or TOKEN_LABELS.get(v) or v) for v in values)
+
+
+@bp.app_template_global("qualifier")
+def qualifier(name: str, text: str) -> tuple[str, bool]:
+    """A fact's qualifier in the interface language, and whether it was translated."""
+    parts = labels.qualifier_parts(name, text)
+    if parts is None:
+        return text, False
+    return " / ".join(_(p) for p in parts), True
 
 
 @bp.app_template_filter("http_url")
