@@ -20,6 +20,7 @@ from ccmkit.i18n import gettext_for
 
 BASIC_MIN, BASIC_MAX = 6, 8
 PER_BARRIER = 2
+REGIONAL = "regional-context"  # in every Q&A of a grouping workshop, framed by the grouping
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Selected:
     barrier: str | None  # the State's barrier it answers, None for a general entry
     brief: bool  # the one-sentence form, for a State known not to be concerned
     basic: bool = False
+    workshop: bool = False  # there because the State is in a grouping workshop
 
 
 def _brief(entry: QaEntry, facts: dict[str, str]) -> bool:
@@ -43,9 +45,12 @@ def select_entries(entries: list[QaEntry], subject: Subject, length: str = "full
     relevant = [e for e in entries if matches(e.requires, facts)]
     chosen: list[Selected] = []
 
+    workshop = subject.workshop_group is not None
+
     def add(entry: QaEntry, barrier: str | None) -> None:
         if all(s.id != entry.id for s in chosen):
-            chosen.append(Selected(entry.id, barrier, _brief(entry, facts), entry.basic))
+            chosen.append(Selected(entry.id, barrier, _brief(entry, facts), entry.basic,
+                                   workshop and entry.id == REGIONAL and barrier is None))
 
     if length == "full":
         for barrier in subject.barriers:
@@ -56,7 +61,7 @@ def select_entries(entries: list[QaEntry], subject: Subject, length: str = "full
             add(entry, None)
         return _in_library_order(chosen, entries)
     informative = [e for e in relevant if not _brief(e, facts)]
-    core = [e for e in informative if e.basic]
+    core = [e for e in informative if e.basic or (workshop and e.id == REGIONAL)]
     room = BASIC_MAX - len(core)
     for barrier in subject.barriers:
         answering = [e for e in informative if barrier in e.barriers and not e.basic
@@ -82,6 +87,8 @@ def reason(selected: Selected) -> str:
     """Why the entry is there and in this form (English, for the internal brief)."""
     if selected.barrier:
         text = f"Answers the barrier recorded for this State: {selected.barrier}."
+    elif selected.workshop:
+        text = "Grouping workshop: the regional question, framed by the grouping's numbers."
     elif selected.basic:
         text = "Core entry of the basic Q&A."
     else:

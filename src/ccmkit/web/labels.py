@@ -32,6 +32,8 @@ FACT = {
     "official_languages": N_("Official languages"),
     "stated_position": N_("Stated position"),
     "ccm_withdrawal_effective": N_("Withdrawal from the Convention effective"),
+    "concerns": N_("Stated concerns"),
+    "engagement": N_("Engagement"),
 }
 VALUE = {
     "yes": N_("yes"),
