@@ -58,7 +58,7 @@ def package() -> Response | str | tuple[str, int]:
     except StateNotFound as exc:
         picks = [registry.by_iso3(c) for c in lookup.suggest(query, registry.index)]
         return render_template("package.html", state=None, form=None, problem=str(exc),
-                               suggestions=picks, query=query), 404
+                               suggestions=picks, query=query), 400
     if not state.outside:
         problem = _("%(name)s is already a State Party: a package is for States outside the "
                     "Convention.", name=state_name(state))
