@@ -89,14 +89,16 @@ def test_signatory_from_profile_is_escaped(tmp_path, registry) -> None:
     assert text.rstrip().endswith("[Seal, where customary]")  # nothing truncated after
 
 
-def test_title_is_a_blank_unless_given_as_free_text(tmp_path, registry) -> None:
-    """A title chosen from a list is not printed: only the exact title from the profile is."""
+def test_title_is_a_blank_naming_the_office_unless_given_as_free_text(tmp_path, registry) -> None:
+    """An office chosen from the list is never printed as the title: the blank names it."""
     listed = Profile(signatory=Signatory(title="head_of_government"))
     text, _ = instrument_text(tmp_path, registry, "HTI", "fr", listed)
-    assert ("[nom], [titre de l'autorité signataire], déclare que le Gouvernement de la "
+    assert ("[nom], [titre exact du chef du gouvernement], déclare que le Gouvernement de la "
             "République d'Haïti") in text
-    assert "chef du gouvernement," not in text.split("déclare")[0]
-    exact = Profile(signatory=Signatory(title_text="Premier Ministre"))
+    unset = Profile()
+    text, _ = instrument_text(tmp_path, registry, "HTI", "fr", unset)
+    assert "[nom], [titre de l'autorité signataire], déclare" in text
+    exact = Profile(signatory=Signatory(title="head_of_government", title_text="Premier Ministre"))
     text, _ = instrument_text(tmp_path, registry, "HTI", "fr", exact)
     assert "[nom], Premier Ministre, déclare" in text
 

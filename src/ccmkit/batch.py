@@ -18,7 +18,7 @@ import multiprocessing
 import os
 import re
 import select
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
@@ -174,11 +174,14 @@ def plan(
     options: Options,
     profiles: Path | None,
     source_name: str = "",
+    settings: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[Job]:
     """One Job per selected State (each State once), with its profile and input fingerprint.
 
     A problem with one entry (unknown State, State Party, broken profile, listed twice with
-    different values) becomes that Job's error; the other States still run.
+    different values) becomes that Job's error; the other States still run. ``settings``:
+    profile mappings by ISO3 held in memory (the web's per-State settings), used for a State
+    with no profile file.
     """
     from ccmkit.api import PackageRequest, find_state, prepare
     from ccmkit.data.profile import read_profile
@@ -216,6 +219,9 @@ def plan(
                     raw = read_profile(path)
                 except CcmkitError as exc:
                     error = str(exc)
+        if not where and settings and settings.get(state.iso3):
+            raw = dict(settings[state.iso3])
+            where.append(f"settings of {state.iso3}")
         if row and isinstance(raw, dict):
             raw = {**raw, **csv_row_profile(row, f"batch list {source_name}")}
             where.append(f"{source_name} ({state.iso3})")

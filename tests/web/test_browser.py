@@ -103,7 +103,8 @@ def test_coordinator_flow(server: str, page, tmp_path) -> None:
 
     # generate a French package with the Art. 18 declaration; download the ZIP
     page.click("text=Prepare a package for this State")
-    assert page.input_value("#state") == "COD"
+    assert "Democratic Republic of the Congo" in page.inner_text("h1")
+    assert page.locator("select[name=instrument]").count() == 1  # a signatory
     page.check("#languages input[value=fr]")
     page.check("#provisional_application")
     page.check("#brief")  # also the internal brief, which must stay out of the package
@@ -279,3 +280,47 @@ def test_every_page_passes_axe_reflows_at_320px_and_handles_focus(server: str, p
 
     text = pdf_text(target)
     assert text.startswith("USAGE INTERNE") and "Résumé des activités" in text
+
+
+def test_settings_package_email_and_log_in_french(server: str, page, tmp_path) -> None:
+    """Djibouti's settings on its page, then its package: title and addressee in the
+    instrument and the cover note, the e-mail draft, "package sent" in the log."""
+    import email
+    from email import policy
+
+    from docx import Document
+
+    base = server
+    sign_in(page, base)
+    page.select_option("#ui-lang", "fr")
+    page.click("text=Changer" if page.locator("text=Changer").count() else "text=Change")
+    page.goto(base + "/states/DJI")
+    page.select_option("#signatory_title", "head_of_state")
+    page.fill("#title_text", "Président de la République")
+    page.fill("#addressee", "Son Excellence le Ministre des affaires étrangères")
+    page.click("#save-settings")
+    assert "Réglages enregistrés" in page.inner_text("#settings")
+    page.click("text=Préparer un dossier pour cet État")
+    assert page.input_value("#title_text") == "Président de la République"
+    for kind in ("full_powers", "steps", "qa", "legislation"):
+        page.uncheck(f"#documents input[value={kind}]")
+    page.click("#preview")
+    assert "Son Excellence le Ministre des affaires étrangères" in page.inner_text("#summary")
+    page.click("#generate")
+    page.wait_for_selector("#progress[data-state=done]", timeout=180_000)
+    with page.expect_download() as download:
+        page.click("#email-fr")
+    target = tmp_path / "draft.eml"
+    download.value.save_as(target)
+    message = email.message_from_bytes(target.read_bytes(), policy=policy.default)
+    assert message["X-Unsent"] == "1"
+    files = {p.get_filename(): p.get_content() for p in message.iter_attachments()}
+    instrument = Document(io.BytesIO(files["DJI-fr-instrument.docx"]))
+    assert "Président de la République, déclare" in "\n".join(
+        p.text for p in instrument.paragraphs)
+    cover = Document(io.BytesIO(files["DJI-fr-cover_note.docx"]))
+    assert "Son Excellence le Ministre des affaires étrangères" in "\n".join(
+        p.text for p in cover.paragraphs)
+    page.fill("#lead", "Norvège")
+    page.click("#record-sent")
+    assert "Consigné dans le journal" in page.inner_text("#sent")

@@ -207,26 +207,42 @@ def make_options(params: dict[str, Any]) -> Any:
 @click.argument("state")
 @document_options
 @click.option("--profile", type=click.Path(dir_okay=False, path_type=Path),
-              help="YAML profile merged over the shipped State data.")
+              help="YAML profile merged over the shipped State data (for this run, instead "
+                   "of the State's settings in the database).")
+@click.option("--db", metavar="PATH_OR_URL",
+              help="Database with the States' settings (default: $CCMKIT_DB, else the log "
+                   "file if it exists).")
+@click.option("--eml", is_flag=True,
+              help="Also write an e-mail draft per language, OUT/<ISO3>-<lang>.eml: the cover "
+                   "note as the message, the documents attached.")
 @click.option("--brief", "with_brief", is_flag=True,
               help="Also write the INTERNAL brief in OUT/internal/<ISO3>/ (not for the State).")
 @click.option("--force", is_flag=True,
               help="Replace the State's folder even if a file in it was edited or added.")
 @status_options
 def package(state: str, profile: Path | None, force: bool, status_file: Path | None,
-            status_as_of: str | None, with_brief: bool = False, **params: Any) -> None:
+            status_as_of: str | None, with_brief: bool = False, db: str | None = None,
+            eml: bool = False, **params: Any) -> None:
     """Generate the package for one STATE (ISO code or name)."""
     from ccmkit.api import PackageRequest, build_package, check_choices, prepare
+    from ccmkit.log.settings import stored_profile
 
     registry = _registry(status_file, status_as_of)
     kinds = tuple(params["docs"]) or DOC_KINDS
+    given: Any = profile
+    if profile is None:
+        given = stored_profile(registry.find(state).iso3, db)
     subject = prepare(registry, PackageRequest(
-        state, profile, make_options(params), (*kinds, "brief") if with_brief else kinds))
+        state, given, make_options(params), (*kinds, "brief") if with_brief else kinds,
+        "" if profile else f"settings of {state}"))
     check_choices(subject, params["instrument"], "--instrument")
     manifest = build_package(subject, params["out"], params["langs"], params["formats"],
                              params["docs"], force=force)
     where = params["out"] / subject.state.iso3
     click.echo(f"{subject.state.un_name}: {len(manifest['documents'])} files in {where}")
+    if eml:
+        for path in write_drafts(subject, params["out"], manifest):
+            click.echo(f"e-mail draft: {path}")
     if with_brief:
         from ccmkit.package import resolve_languages
         from ccmkit.workbench.brief import write_briefs
@@ -234,6 +250,22 @@ def package(state: str, profile: Path | None, force: bool, status_file: Path | N
         languages = resolve_languages(params["langs"], subject.state.languages)
         written = write_briefs(subject, params["out"], languages, params["formats"] or FORMATS)
         click.echo(f"INTERNAL brief (not for the State): {written[0].parent}")
+
+
+def write_drafts(subject: Any, out: Path, manifest: dict[str, Any]) -> list[Path]:
+    """One .eml draft per language of the package, beside the State's folder."""
+    from ccmkit.documents.email import attachment_name, cover_letter, draft
+    from ccmkit.output import replace_file
+
+    iso3 = subject.state.iso3
+    written = []
+    for lang in manifest["languages"]:
+        files = [(attachment_name(f"{iso3}/{d['path']}"), (out / iso3 / d["path"]).read_bytes())
+                 for d in manifest["documents"] if d["lang"] == lang]
+        target = out / f"{iso3}-{lang}.eml"
+        replace_file(target, draft(cover_letter(subject, lang), files))
+        written.append(target)
+    return written
 
 
 @cli.command()

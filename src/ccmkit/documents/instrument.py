@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ccmkit.documents.choices import Choice
-from ccmkit.documents.subject import Subject, common_context
+from ccmkit.documents.subject import Subject, common_context, title_chosen
 from ccmkit.languages import Locale
 
 
@@ -26,10 +26,15 @@ def route_choice(subject: Subject) -> Choice:
 def signatory_choices(subject: Subject) -> list[Choice]:
     """Who signs: the exact title only when the profile gives it."""
     signatory = subject.profile.signatory
+    office = title_chosen(subject)
+    if signatory.title_text:
+        why = "Exact title from the profile or the State's settings."
+    elif office:
+        why = f"Office chosen ({office}) without its exact title: a highlighted blank naming it."
+    else:
+        why = "No exact title in the profile or settings: a highlighted blank."
     return [
-        Choice("signatory.title", signatory.title_text or "blank",
-               "Exact title from the profile." if signatory.title_text else
-               "No exact title in the profile: a highlighted blank."),
+        Choice("signatory.title", signatory.title_text or "blank", why),
         Choice("signatory.name", signatory.name or "blank", "From the profile."
                if signatory.name else "Not in the profile: a highlighted blank."),
     ]

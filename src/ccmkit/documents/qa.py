@@ -30,6 +30,7 @@ from ccmkit.languages import Locale
 BASIC_MIN, BASIC_MAX = 6, 8
 PER_BARRIER = 2
 PER_CONCERN = 2
+REGIONAL = "regional-context"  # in every Q&A of a grouping workshop, framed by the grouping
 MIN_CORE = 3  # core entries kept however many concerns the State states
 
 
@@ -43,6 +44,7 @@ class Selected:
     basic: bool = False
     concerns: tuple[str, ...] = ()  # the State's stated concerns it answers
     articles: tuple[int, ...] = ()  # the articles it cites
+    workshop: bool = False  # there because the State is in a grouping workshop
 
 
 def _brief(entry: QaEntry, facts: dict[str, str]) -> bool:
@@ -78,11 +80,13 @@ def select_entries(entries: list[QaEntry], subject: Subject, length: str = "full
     stated = subject.concerns
     relevant = [e for e in entries if matches(e.requires, facts) and not contradicted(e, stated)]
     chosen: list[Selected] = []
+    workshop = subject.workshop_group is not None
 
     def add(entry: QaEntry, barrier: str | None) -> None:
         if all(s.id != entry.id for s in chosen):
             chosen.append(Selected(entry.id, barrier, _brief(entry, facts), entry.basic,
-                                   answered(entry, stated), tuple(entry.articles)))
+                                   answered(entry, stated), tuple(entry.articles),
+                                   workshop and entry.id == REGIONAL and barrier is None))
 
     if length == "full":
         for barrier in subject.barriers:
@@ -95,7 +99,7 @@ def select_entries(entries: list[QaEntry], subject: Subject, length: str = "full
     informative = [e for e in relevant if not _brief(e, facts)]
     topical = [e for e in informative if _on_topic(e, stated)]
     # the core entry on how the State joins (conditioned on its status) is the last to give way
-    core = sorted((e for e in informative if e.basic),
+    core = sorted((e for e in informative if e.basic or (workshop and e.id == REGIONAL)),
                   key=lambda e: "status" not in (e.requires or {}))
 
     def room(keep: int) -> bool:
@@ -141,6 +145,9 @@ def reason(selected: Selected) -> str:
                      f"{', '.join(selected.concerns)} (Art. {articles}).")
     if selected.barrier:
         parts.append(f"Answers the barrier recorded for this State: {selected.barrier}.")
+    if selected.workshop and not parts:
+        parts.append("Grouping workshop: the regional question, framed by the grouping's "
+                     "numbers.")
     if not parts:
         parts.append("Core entry of the basic Q&A." if selected.basic
                      else "General entry relevant to the State's situation.")

@@ -31,6 +31,13 @@ REGIONS = (_("Africa"), _("Americas"), _("Asia"), _("Europe"), _("Oceania"))
 DEFAULT_ISSUER = N_("Implementation Support Unit of the Convention on Cluster Munitions")
 # The cover note's default addressee: "%(of)s" is the State's "of" form (names.<lang>.of).
 DEFAULT_ADDRESSEE = N_("The Minister for Foreign Affairs %(of)s")
+# The blank left for the signing authority's exact title, naming the office chosen (a category
+# is never printed as if it were the title: the instrument carries the office's exact title).
+TITLE_BLANKS = {
+    "minister_for_foreign_affairs": N_("exact title of the Minister for Foreign Affairs"),
+    "head_of_state": N_("exact title of the Head of State"),
+    "head_of_government": N_("exact title of the Head of Government"),
+}
 # The facts content conditions may test (besides the Convention status).
 CONDITION_FACTS = tuple(key for key in CONDITION_KEYS if key != "status")
 
@@ -170,6 +177,18 @@ def format_as_of(registry: Registry, locale: Locale) -> str:
     return locale.month_year(day) if registry.status.month_only else locale.long_date(day)
 
 
+def title_chosen(subject: Subject) -> str | None:
+    """The signing authority's office when the profile or settings chose one (else None)."""
+    signatory = subject.profile.signatory
+    return signatory.title if "title" in signatory.model_fields_set else None
+
+
+def title_blank(subject: Subject, _: Any) -> str:
+    """The label of the blank for the exact title: the office chosen, else a generic one."""
+    chosen = title_chosen(subject)
+    return _(TITLE_BLANKS[chosen]) if chosen else _("title of the signing authority")
+
+
 def common_context(subject: Subject, locale: Locale) -> dict[str, Any]:
     """Values every template may use (nothing internal: no facts' sources, no options)."""
     _ = locale.gettext
@@ -188,7 +207,7 @@ def common_context(subject: Subject, locale: Locale) -> dict[str, Any]:
         "generated": subject.options.generated,
         "status_as_of": format_as_of(subject.registry, locale),
         "issuer": subject.issuer(locale),
-        "signatory_title": signatory.title_text or blank(_("title of the signing authority")),
+        "signatory_title": signatory.title_text or blank(title_blank(subject, _)),
         "signatory_name": signatory.name or blank(_("name")),
         "place": signatory.place or blank(_("place")),
         "today_blank": blank(_("date")),

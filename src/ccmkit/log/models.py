@@ -103,3 +103,27 @@ class CalendarToken(Base):
     user_name: Mapped[str] = mapped_column(String(64), unique=True)
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StateSetting(Base):
+    """A State's own settings (ccmkit.log.settings): a profile mapping kept as JSON, checked
+    with the profile schema when saved; who changed it last and when."""
+
+    __tablename__ = "state_setting"
+
+    iso3: Mapped[str] = mapped_column(String(3), primary_key=True)
+    profile: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StateSettingChange(Base):
+    """One change of a State's settings: who, when, and each field's old and new value (JSON)."""
+
+    __tablename__ = "state_setting_change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    iso3: Mapped[str] = mapped_column(String(3), index=True)
+    changed_by: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    detail: Mapped[str] = mapped_column(Text)

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -92,6 +93,23 @@ def _write_pdf(page: Page) -> bytes:
                      page_css(page.page_label, page.header) + font_css(page.locale))
 
 
+PREVIEW_CSS = ("html { background: #777; } body { background: #fff; width: 16cm; "
+               "margin: 1rem auto; padding: 2.5cm; box-sizing: content-box; }")
+
+
+def _write_preview(page: Page) -> bytes:
+    """The HTML the PDF is made from, with the house style inlined, to show in a browser."""
+    from ccmkit.resources import templates_dir
+
+    css_path = page.find("style.css") or templates_dir() / "style.css"
+    tree = copy.deepcopy(page.tree)
+    head = tree.find("head")
+    if head is not None:
+        style = etree.SubElement(head, "style")
+        style.text = css_path.read_text(encoding="utf-8") + "\n" + PREVIEW_CSS
+    return to_string(tree).encode("utf-8")
+
+
 def _docx_writer() -> Writer:
     from ccmkit.render import docx
 
@@ -109,6 +127,9 @@ WRITERS: dict[str, Writer] = {
     "docx": _docx_writer(),
     "pdf": Writer("pdf", "application/pdf", _PDF_ELEMENTS, frozenset(), frozenset(),
                   _write_pdf),
+    # the quick preview of the web workbench: the PDF's HTML, shown before the PDF is ready
+    "preview": Writer("preview", "text/html", _PDF_ELEMENTS, frozenset(), frozenset(),
+                      _write_preview),
 }
 
 

@@ -25,11 +25,14 @@ from ccmkit.languages import registry as language_registry
 from ccmkit.vocab import (
     BARRIERS,
     CHANNELS,
+    CONCERNS,
     DOC_KINDS,
     DRAFTING_STYLES,
+    ENGAGEMENTS,
     FORMATS,
     GROUPINGS,
     LEGISLATION_VARIANTS,
+    QA_LENGTHS,
     SIGNATORY_ROUTES,
     SIGNATORY_TITLES,
     STAGES,
@@ -37,6 +40,7 @@ from ccmkit.vocab import (
 )
 from ccmkit.web import labels
 from ccmkit.web.i18n import _, current_lang
+from ccmkit.workbench.labels import CONCERN_LABELS, ENGAGEMENT_LABELS
 
 LANGS = tuple(language_registry())
 TARGET_STATUSES = ("outside", *(s for s in STATUS_SELECTORS if s not in ("outside", "state_party")))
@@ -72,44 +76,127 @@ def translated(mapping: Mapping[str, str], values: Iterable[str],
     return [SelectChoice(v, _(mapping[v]), optgroup=group) for v in values]
 
 
-class PackageForm(Form):
-    """The options of `ccmkit package`."""
+def one_line(form: object, field: Any) -> None:
+    """Refuse a line break in a value printed on one line (a title, an e-mail header)."""
+    from wtforms.validators import ValidationError
+
+    if field.data and ("\r" in field.data or "\n" in field.data):
+        raise ValidationError(_("Write it on one line."))
+
+
+TITLE_HINT = N_("The instrument prints only an exact title: with an office chosen and no exact "
+                "title, it leaves a highlighted blank naming that office, e.g. [exact title of "
+                "the Head of State].")
+
+
+class SigningFields(Form):
+    """Who signs the instrument and to whom the cover note goes (package form and settings)."""
+
+    signatory_title = SelectField(N_("Office of the signing authority"), default="")
+    title_text = StringField(N_("Exact title, as it will be printed (e.g. President of the "
+                                "Republic)"),
+                             validators=[Optional(), Length(max=200), one_line])
+    addressee = StringField(N_("Addressee of the cover note, as it will be printed (optional; "
+                               "default: the Minister for Foreign Affairs of the State)"),
+                            validators=[Optional(), Length(max=200), one_line])
+    deposit_date = DateField(N_("Planned date of deposit"), validators=[Optional()])
+    instrument = SelectField(N_("Form of consent to be bound (for a signatory)"), default="")
+    provisional_application = BooleanField(
+        N_("Include the Article 18 declaration (provisional application)"))
+    languages = Checkboxes(N_("Languages of the documents (none ticked: the State's own)"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.signatory_title.choices = [SelectChoice("", _("Not chosen")),
+                                        *translated(labels.SIGNATORY_TITLE, SIGNATORY_TITLES)]
+        self.instrument.choices = [SelectChoice("", _("Ratification")),
+                                   *translated(labels.ROUTE, SIGNATORY_ROUTES[1:])]
+        self.languages.choices = translated(labels.LANGUAGE, LANGS)
+
+
+class PackageForm(SigningFields):
+    """The options of `ccmkit package`, for one State (only the options that apply to it)."""
 
     state = StringField(N_("State (name in English, French or Spanish, or ISO code)"),
                         validators=[DataRequired(), Length(max=200)])
-    languages = Checkboxes(N_("Languages of the documents (none ticked: the State's own)"))
     documents = Checkboxes(N_("Documents"), default=list(DOC_KINDS))
     formats = Checkboxes(N_("Formats"), default=list(FORMATS))
-    deposit_date = DateField(N_("Planned date of deposit"), validators=[Optional()])
-    instrument = SelectField(N_("Instrument (for a signatory)"), default="")
-    provisional_application = BooleanField(
-        N_("Include the Article 18 declaration (provisional application)"))
-    signatory_title = SelectField(N_("Title of the signing authority"),
-                                  default=SIGNATORY_TITLES[0])
-    title_text = StringField(N_("Exact title, as it will be printed (optional)"),
-                             validators=[Optional(), Length(max=200)])
-    addressee = StringField(N_("Addressee of the cover note, as it will be printed (optional; "
-                               "default: the Minister for Foreign Affairs of the State)"),
-                            validators=[Optional(), Length(max=200)])
     barriers = Checkboxes(N_("Barriers the Q&A answers first (none ticked: from the facts)"))
+    qa = SelectField(N_("Questions and answers"), default="")
     legislation = SelectField(N_("Model law"), default="")
     drafting = SelectField(N_("Drafting style of the model law"), default="")
+    issuer = StringField(N_("Issuer, as it will be printed (optional; default: the "
+                            "Implementation Support Unit)"),
+                         validators=[Optional(), Length(max=200), one_line])
     brief = BooleanField(N_("Also prepare the internal brief on this State (INTERNAL: for the "
                             "ISU and the coordinators, kept apart from the package)"))
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         auto = [SelectChoice("", _("Chosen from the State's facts"))]
-        self.languages.choices = translated(labels.LANGUAGE, LANGS)
         self.documents.choices = translated(labels.DOC_KIND, DOC_KINDS)
         self.formats.choices = translated(labels.FORMAT, FORMATS)
-        by_status = _("Ratification, or accession for a State that has not signed")
-        self.instrument.choices = [SelectChoice("", by_status),
-                                   *translated(labels.ROUTE, SIGNATORY_ROUTES)]
-        self.signatory_title.choices = translated(labels.SIGNATORY_TITLE, SIGNATORY_TITLES)
         self.barriers.choices = translated(labels.BARRIER, BARRIERS)
+        self.qa.choices = [SelectChoice("", _("Basic (6 to 8 questions chosen for the State)")),
+                           *translated(labels.QA_LENGTH, QA_LENGTHS[1:])]
         self.legislation.choices = [*auto, *translated(labels.LEGISLATION, LEGISLATION_VARIANTS)]
         self.drafting.choices = [*auto, *translated(labels.DRAFTING, DRAFTING_STYLES)]
+
+
+class SettingsForm(SigningFields):
+    """A State's own settings, kept in the database (ccmkit.log.settings)."""
+
+    concerns = Checkboxes(N_("Concerns (ticked: replace those classified from the sources)"))
+    concerns_reason = StringField(N_("Why the concerns are replaced (required to replace them)"),
+                                  validators=[Optional(), Length(max=1000), one_line])
+    engagement = Checkboxes(N_("Engagement (ticked: replace the one classified from the "
+                               "sources)"))
+    engagement_reason = StringField(N_("Why the engagement is replaced (required to replace "
+                                       "it)"),
+                                    validators=[Optional(), Length(max=1000), one_line])
+    notes = TextAreaField(N_("Notes"), validators=[Optional(), Length(max=4000)])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.concerns.choices = translated(CONCERN_LABELS, CONCERNS)
+        self.engagement.choices = translated(ENGAGEMENT_LABELS, ENGAGEMENTS)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        for values, reason in ((self.concerns, self.concerns_reason),
+                               (self.engagement, self.engagement_reason)):
+            if values.data and not (reason.data or "").strip():
+                reason.errors = [*reason.errors, _("Say why, for the brief and the history.")]
+                ok = False
+        return ok
+
+
+class BriefForm(Form):
+    """The internal brief on one State, alone: one language, one format."""
+
+    lang = SelectField(N_("Language of the brief"), validators=[DataRequired()])
+    fmt = SelectField(N_("Format"), validators=[DataRequired()], default="pdf")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.lang.choices = translated(labels.LANGUAGE, LANGS)
+        self.fmt.choices = translated(labels.FORMAT, FORMATS)
+
+
+class SentForm(Form):
+    """Record in the log that this package was sent (one step, from the results page)."""
+
+    date = DateField(N_("Date"), validators=[DataRequired()])
+    stage = SelectField(N_("Stage"), validators=[DataRequired()], default="contacted")
+    channel = SelectField(N_("Channel"), default="")
+    lead = StringField(N_("Lead (e.g. Norway, Costa Rica, Presidency)"),
+                       validators=[Optional(), Length(max=4000)])
+    with_whom = StringField(N_("With whom"), validators=[Optional(), Length(max=4000)])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.stage.choices = translated(labels.STAGE, STAGES)
+        self.channel.choices = [SelectChoice("", "–"), *translated(labels.CHANNEL, CHANNELS)]
 
 
 class WorkshopForm(Form):

@@ -1,9 +1,16 @@
-"""/package and /workshop: forms that start a generation, its progress, previews and downloads."""
+"""/package and /workshop: forms that start a generation, its progress, previews and downloads.
+
+A package is for one State: the form shows only the options that apply to it, is filled from
+the State's settings (ccmkit.log.settings), and can show what will be produced and why before
+generating. The form's choices and the settings reach the workers as a profile mapping held in
+memory; nothing is written to disk as a profile.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
@@ -11,77 +18,182 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ccmkit.api import PackageRequest, prepare
-from ccmkit.documents.subject import Options
+from ccmkit.data import lookup
+from ccmkit.data.states import State
+from ccmkit.documents import DOCUMENTS
+from ccmkit.documents.subject import Options, Subject
 from ccmkit.errors import CcmkitError, NotEligible, StateNotFound
-from ccmkit.vocab import DOC_KINDS, FORMATS
-from ccmkit.web.forms import PackageForm, WorkshopForm
+from ccmkit.languages import get_locale
+from ccmkit.log.settings import Settings
+from ccmkit.log.store import Fields, read_package
+from ccmkit.package import resolve_languages
+from ccmkit.vocab import DOC_KINDS, FORMATS, GROUPINGS
+from ccmkit.web.forms import TITLE_HINT, PackageForm, SentForm, WorkshopForm
 from ccmkit.web.i18n import _, current_lang
 from ccmkit.web.jobs import Order
 from ccmkit.web.services import services
 from ccmkit.web.states import state_name
+from ccmkit.workbench.labels import CONCERN_LABELS
 
 bp = Blueprint("generate", __name__)
-DEFAULT_TITLE = "minister_for_foreign_affairs"
+PREVIEW_DIR = "preview"  # in the job's folder: the documents' HTML, shown before the PDFs
+PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; " \
+              "frame-ancestors 'self'"
+RUN_KEYS = ("signatory", "addressee", "planned_deposit_date", "instrument",
+            "provisional_application", "languages")  # the package form decides these
+
+
+def settings() -> Settings:
+    """The per-State settings, changes recorded under the signed-in user's name."""
+    return Settings(services().log_as(current_user.name))
 
 
 @bp.route("/package", methods=["GET", "POST"])
 def package() -> Response | str | tuple[str, int]:
-    form = PackageForm()
-    if request.method == "GET":
-        form.state.data = (request.args.get("state") or "")[:200]
-    error = None
+    registry = services().registry
+    query = (request.values.get("state") or "").strip()[:200]
+    if not query:
+        return render_template("package.html", state=None, form=None, problem=None)
+    try:
+        state = registry.find(query)
+    except StateNotFound as exc:
+        picks = [registry.by_iso3(c) for c in lookup.suggest(query, registry.index)]
+        return render_template("package.html", state=None, form=None, problem=str(exc),
+                               suggestions=picks, query=query), 400
+    if not state.outside:
+        problem = _("%(name)s is already a State Party: a package is for States outside the "
+                    "Convention.", name=state_name(state))
+        return render_template("package.html", state=None, form=None, problem=problem,
+                               query=query), 400
+    saved = Settings(services().log).get(state.iso3).profile
+    form = PackageForm(data=form_defaults(saved) if request.method == "GET" else None)
+    form.state.data = state.iso3
+    if state.status != "signatory":
+        del form.instrument
+    error, summary = None, None
     if form.validate_on_submit():
-        registry = services().registry
-        order = package_order(form, form.state.data or "")
+        kinds = tuple(form.documents.data or ())
+        profile = run_profile(form, saved)
+        options = run_options(form)
         try:  # the front door checks the State, its settings and eligibility
-            state = prepare(registry, PackageRequest(order.codes[0], order.profile or None,
-                                                     order.options, order.kinds)).state
-        except StateNotFound as exc:
-            form.state.errors = [str(exc)]
-        except NotEligible:
-            form.state.errors = [_("%(name)s is already a State Party: a package is for "
-                                   "States outside the Convention.",
-                                   name=state_name(registry.find(order.codes[0])))]
+            subject = prepare(registry, PackageRequest(state.iso3, profile or None, options,
+                                                       kinds, f"settings of {state.iso3}"))
+        except NotEligible as exc:
+            error = str(exc)
         except CcmkitError as exc:
             error = str(exc)
         else:
-            try:
-                job_id = services().jobs.start(current_user.user.id, registry,
-                                               replace(order, codes=(state.iso3,),
-                                                       label=state.iso3))
-            except CcmkitError as exc:
-                error = str(exc)
+            languages = resolve_languages(form.languages.data or ("auto",),
+                                          subject.state.languages)
+            formats = tuple(form.formats.data or ()) or FORMATS
+            if not kinds:
+                error = _("Tick at least one document; for the brief alone, use “The brief "
+                          "alone”.")
+            elif request.form.get("action") == "preview":
+                summary = describe(subject, kinds, languages, formats)
             else:
-                return redirect(url_for("generate.job", kind="package", job_id=job_id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("package.html", form=form, error=error), status
+                order = Order(kind="package", codes=(state.iso3,), label=state.iso3,
+                              languages=tuple(languages), kinds=kinds, formats=formats,
+                              options=options, profiles={state.iso3: profile} if profile
+                              else {}, brief=bool(form.brief.data), log_url=services().log.url)
+                try:
+                    job_id = services().jobs.start(current_user.user.id, registry, order)
+                except CcmkitError as exc:
+                    error = str(exc)
+                else:
+                    write_previews(job_id, subject, kinds, languages)
+                    return redirect(url_for("generate.job", kind="package", job_id=job_id))
+    status = 400 if request.method == "POST" and summary is None else 200
+    return render_template("package.html", state=state, form=form, error=error,
+                           summary=summary, problem=None, title_hint=TITLE_HINT), status
 
 
-def package_order(form: PackageForm, iso3: str) -> Order:
-    """The form's choices as an order for the batch code (no document logic here)."""
-    options = Options(
+def form_defaults(saved: dict[str, Any]) -> dict[str, Any]:
+    """The package form's (and the settings form's) values from a State's settings."""
+    signatory = saved.get("signatory") or {}
+    deposit = saved.get("planned_deposit_date")
+    return {
+        "signatory_title": signatory.get("title", ""),
+        "title_text": signatory.get("title_text", ""),
+        "addressee": saved.get("addressee", ""),
+        "deposit_date": date.fromisoformat(deposit) if deposit else None,
+        "instrument": saved.get("instrument") or "",
+        "provisional_application": bool(saved.get("provisional_application")),
+        "languages": list(saved.get("languages") or ()),
+    }
+
+
+def signing_profile(form: Any) -> dict[str, Any]:
+    """The profile keys of the signing fields (the settings form and the package form)."""
+    signatory = {}
+    if form.signatory_title.data:
+        signatory["title"] = form.signatory_title.data
+    if (form.title_text.data or "").strip():
+        signatory["title_text"] = form.title_text.data.strip()
+    return {"signatory": signatory} if signatory else {}
+
+
+def run_profile(form: PackageForm, saved: dict[str, Any]) -> dict[str, Any]:
+    """The profile of one run: the State's settings, with the form's signing authority."""
+    return {**{k: v for k, v in saved.items() if k not in RUN_KEYS}, **signing_profile(form)}
+
+
+def run_options(form: PackageForm) -> Options:
+    """The form's choices as options (no document logic here)."""
+    instrument = form.instrument.data if "instrument" in form else None
+    return Options(
         deposit_date=form.deposit_date.data,
-        instrument=form.instrument.data or None,
+        instrument=instrument or None,
         provisional_application=bool(form.provisional_application.data),
         barriers=tuple(form.barriers.data or ()) or None,
         legislation=form.legislation.data or None,
         drafting=form.drafting.data or None,
+        qa=form.qa.data or None,
+        issuer=(form.issuer.data or "").strip() or None,
         addressee=(form.addressee.data or "").strip() or None,
         generated=date.today(),
     )
-    signatory: dict[str, Any] = {}
-    if form.signatory_title.data and form.signatory_title.data != DEFAULT_TITLE:
-        signatory["title"] = form.signatory_title.data
-    if form.title_text.data:
-        signatory["title_text"] = form.title_text.data.strip()
-    return Order(
-        kind="package", codes=(iso3,), label=iso3,
-        languages=tuple(form.languages.data or ()) or ("auto",),
-        kinds=tuple(form.documents.data or ()) or DOC_KINDS,
-        formats=tuple(form.formats.data or ()) or FORMATS,
-        options=options, profile={"signatory": signatory} if signatory else {},
-        brief=bool(form.brief.data), log_url=services().log.url,
-    )
+
+
+def describe(subject: Subject, kinds: tuple[str, ...], languages: list[str],
+             formats: tuple[str, ...]) -> dict[str, Any]:
+    """What will be produced and why: the documents, and every choice with its reason
+    (``subject.choices()`` and each document's ``choices``, in English), the Q&A questions."""
+    lang = languages[0]
+    locale = get_locale(lang)
+    seen: dict[str, Any] = {c.name: c for c in subject.choices()}
+    questions: list[str] = []
+    for kind in kinds:
+        context = DOCUMENTS[kind].build(subject, locale)
+        for choice in context["choices"]:
+            if not choice.name.startswith("qa.entry."):
+                seen.setdefault(choice.name, choice)
+        if kind == "qa":
+            questions = [e["question"] for e in context["entries"]]
+    return {"route": subject.route, "languages": languages, "formats": formats,
+            "kinds": kinds, "files": len(kinds) * len(languages) * len(formats),
+            "choices": list(seen.values()), "questions": questions, "lang": lang,
+            "addressee": subject.addressee(locale)}
+
+
+def write_previews(job_id: str, subject: Subject, kinds: tuple[str, ...],
+                   languages: list[str]) -> None:
+    """The documents' HTML (what each PDF is made from) and the e-mail's words, written in
+    the job's folder so the results page shows each document at once."""
+    from ccmkit.documents.email import cover_letter
+    from ccmkit.output import replace_file
+    from ccmkit.package import render_document
+
+    folder = services().jobs.folder(job_id)
+    if folder is None:
+        return
+    (folder / PREVIEW_DIR).mkdir(exist_ok=True)
+    for lang in languages:
+        for kind in kinds:
+            for file in render_document(subject, kind, lang, ("preview",)):
+                replace_file(folder / PREVIEW_DIR / f"{kind}-{lang}.html", file.data)
+        letter = cover_letter(subject, lang).as_dict()
+        replace_file(folder / PREVIEW_DIR / f"email-{lang}.json", json.dumps(letter))
 
 
 @bp.route("/workshop", methods=["GET", "POST"])
@@ -90,12 +202,13 @@ def workshop() -> Response | str | tuple[str, int]:
     lang = current_lang()
     names = {k: g.names.get(lang, k) for k, g in registry.groupings.items()}
     form = WorkshopForm(grouping_names=names)
+    if request.method == "GET":
+        form.selection.data = (request.args.get("selection") or "")[:40] or None
     error = None
+    chosen = selected_states(form.selection.data or "") if form.selection.data else []
     if form.validate_on_submit():
         what, _sep, key = (form.selection.data or "").partition(":")
-        chosen = registry.select(("outside",), key if what == "region" else None, None,
-                                 key if what == "group" else None)
-        codes = tuple(s.iso3 for s in chosen if s.outside)
+        codes = tuple(s.iso3 for s in chosen)
         if not codes:
             error = _("No State outside the Convention in this selection.")
         else:
@@ -104,7 +217,7 @@ def workshop() -> Response | str | tuple[str, int]:
                 kinds=tuple(form.documents.data or ()) or DOC_KINDS,
                 formats=tuple(form.formats.data or ()) or FORMATS,
                 options=Options(generated=date.today(), group=key if what == "group" else None),
-                overview_lang=lang)
+                profiles=Settings(services().log).profiles(codes), overview_lang=lang)
             try:
                 job_id = services().jobs.start(current_user.user.id, registry, order)
             except CcmkitError as exc:
@@ -112,7 +225,54 @@ def workshop() -> Response | str | tuple[str, int]:
             else:
                 return redirect(url_for("generate.job", kind="workshop", job_id=job_id))
     status = 400 if request.method == "POST" else 200
-    return render_template("workshop.html", form=form, error=error), status
+    return render_template("workshop.html", form=form, error=error, chosen=chosen), status
+
+
+def selected_states(selection: str) -> list[State]:
+    """The States outside the Convention of a ``group:KEY`` or ``region:KEY`` selection, by
+    name in the interface language."""
+    what, _sep, key = selection.partition(":")
+    registry = services().registry
+    try:
+        found = registry.select(("outside",), key if what == "region" else None, None,
+                                key if what == "group" else None)
+    except CcmkitError:
+        return []
+    return sorted((s for s in found if s.outside), key=lambda s: lookup.normalise(
+        state_name(s)))
+
+
+@bp.route("/workshop/regional")
+def regional() -> str:
+    """The one-page regional picture of a grouping (or region): who is in, who is out, the
+    signatories, the concerns stated, the regional question answered with its numbers."""
+    selection = (request.args.get("selection") or "")[:40]
+    what, _sep, key = selection.partition(":")
+    registry = services().registry
+    try:
+        members = registry.select((), key if what == "region" else None, None,
+                                  key if what == "group" else None)
+    except CcmkitError:
+        abort(404)
+    if what not in ("group", "region") or not members:
+        abort(404)
+    ordered = sorted(members, key=lambda s: lookup.normalise(state_name(s)))
+    concerns: dict[str, int] = {}
+    for state in ordered:
+        if state.outside:
+            for token in state.fact("concerns").values:
+                if token not in ("none_stated", "unknown"):
+                    concerns[token] = concerns.get(token, 0) + 1
+    lang = current_lang()
+    name = registry.grouping(key).names.get(lang, key) if what == "group" else _(key)
+    return render_template(
+        "regional.html", selection=selection, group=key if what == "group" else None,
+        name=name, parties=[s for s in ordered if s.status == "state_party"],
+        signatories=[s for s in ordered if s.status == "signatory"],
+        outside=[s for s in ordered if s.status in ("not_signed", "withdrawn")],
+        total=len(ordered), as_of=registry.status.as_of,
+        concerns=sorted(concerns.items(), key=lambda kv: (-kv[1], kv[0])),
+        concern_labels=CONCERN_LABELS)
 
 
 def own_job(kind: str, job_id: str) -> dict[str, Any]:
@@ -129,10 +289,31 @@ def job(kind: str, job_id: str) -> str:
     registry = services().registry
     state = registry.by_iso3(status["label"]) if kind == "package" else None
     brief = status.get("brief")
-    return render_template("job.html", job=status, kind=kind, state=state,
+    results = sorted(status["results"], key=lambda r: result_name(r))
+    folder = services().jobs.folder(job_id)
+    shown = folder / PREVIEW_DIR if folder is not None else None
+    letters = sorted(p.stem.removeprefix("email-") for p in shown.glob("email-*.json")) \
+        if shown else []
+    pdfs = any(f.endswith(".pdf") for r in results for f in r["files"])
+    html_previews = [] if pdfs or shown is None else [
+        {"kind": k, "lang": lang} for lang in letters for k in DOC_KINDS
+        if (shown / f"{k}-{lang}.html").is_file()]
+    sent = SentForm(data={"date": date.today()}) if kind == "package" else None
+    return render_template("job.html", job={**status, "results": results}, kind=kind,
+                           state=state, html_previews=html_previews, letters=letters,
+                           sent=sent,
                            documents={r["code"]: documents_of(r["files"])
                                       for r in status["results"]},
-                           brief=brief and {**brief, "documents": briefs_of(brief["files"])})
+                           brief=brief and {**brief, "documents": briefs_of(brief["files"])},
+                           logged=request.args.get("logged"), grouping_keys=GROUPINGS)
+
+
+def result_name(result: dict[str, Any]) -> str:
+    """A workshop result's State name in the interface language (its code if unknown)."""
+    try:
+        return lookup.normalise(state_name(services().registry.by_iso3(result["code"])))
+    except StateNotFound:
+        return result["code"]
 
 
 def documents_of(files: list[str]) -> list[dict[str, Any]]:
@@ -152,6 +333,76 @@ def briefs_of(files: list[str]) -> list[dict[str, Any]]:
         stem, _dot, fmt = path.rpartition(".")
         grouped.setdefault(stem.rpartition("-")[2], {})[fmt] = path
     return [{"lang": lang, "files": f} for lang, f in grouped.items()]
+
+
+@bp.route("/package/<job_id>/preview/<kind>-<lang>.html")
+def preview(job_id: str, kind: str, lang: str) -> Response:
+    """A document's HTML preview (its first page shows in the results page at once)."""
+    own_job("package", job_id)
+    path = preview_path(job_id, f"{kind}-{lang}.html")
+    response = send_file(path, mimetype="text/html", max_age=0)
+    response.headers["Content-Security-Policy"] = PREVIEW_CSP
+    return response
+
+
+def preview_path(job_id: str, name: str) -> Path:
+    """A file of the job's preview folder, named from vocabulary keys only (404 otherwise)."""
+    folder = services().jobs.folder(job_id)
+    stem = name.rpartition(".")[0]
+    kind, _sep, lang = stem.rpartition("-")
+    if folder is None or (kind not in DOC_KINDS and kind != "email") or len(lang) != 2:
+        abort(404)
+    path = folder / PREVIEW_DIR / name
+    if not path.is_file():
+        abort(404)
+    return path
+
+
+@bp.route("/package/<job_id>/email-<lang>.eml")
+def email(job_id: str, lang: str) -> Response:
+    """The package as an e-mail draft in ``lang``: the cover note as the body, the job's
+    documents in that language attached (sending stays with the user's mail client)."""
+    from ccmkit.documents.email import attachment_name, draft
+
+    status = own_job("package", job_id)
+    if status["state"] != "done":
+        abort(409)
+    letter = json.loads(preview_path(job_id, f"email-{lang}.json").read_text(encoding="utf-8"))
+    attachments = []
+    for result in status["results"]:
+        for doc in documents_of(result["files"]):
+            if doc["lang"] != lang:
+                continue
+            for relpath in doc["files"].values():
+                path = services().jobs.file(job_id, relpath)
+                if path is not None:
+                    attachments.append((attachment_name(relpath), path.read_bytes()))
+    data = draft(letter, attachments)
+    response = Response(data, mimetype="message/rfc822")
+    response.headers["Content-Disposition"] = \
+        f'attachment; filename="{status["label"]}-{lang}.eml"'
+    return response
+
+
+@bp.route("/package/<job_id>/sent", methods=["POST"])
+def record_sent(job_id: str) -> Response | tuple[str, int]:
+    """Record in the log that this package was sent (its manifest's path and SHA-256)."""
+    status = own_job("package", job_id)
+    form = SentForm()
+    folder = services().jobs.folder(job_id)
+    if status["state"] != "done" or folder is None or not form.validate_on_submit():
+        abort(400)
+    iso3 = status["label"]
+    try:
+        sent = read_package(folder / "out" / iso3, iso3)
+        record = services().log_as(current_user.name).add(Fields(
+            state=iso3, date=form.date.data, stage=form.stage.data,
+            channel=form.channel.data or None, lead=form.lead.data,
+            with_whom=form.with_whom.data, package=sent))
+    except CcmkitError as exc:
+        return render_template("error.html", code=400, message=str(exc)), 400
+    return redirect(url_for("generate.job", kind="package", job_id=job_id,
+                            logged=record.id) + "#sent")
 
 
 @bp.route("/<any(package, workshop):kind>/<job_id>/files/<path:relpath>")

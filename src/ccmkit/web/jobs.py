@@ -27,8 +27,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ccmkit import batch as batching
 from ccmkit.data.states import Registry
 from ccmkit.documents.subject import Options
@@ -53,7 +51,8 @@ class Order:
     kinds: tuple[str, ...] = ()
     formats: tuple[str, ...] = ()
     options: Options = field(default_factory=Options)
-    profile: dict[str, Any] = field(default_factory=dict)  # one profile, for a package
+    # Each State's profile mapping (its settings and the form's choices), kept in memory
+    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     overview_lang: str = "en"
     brief: bool = False  # a package: also the internal brief, outside the package's files
     log_url: str | None = None  # the follow-up log the brief reads the outreach history from
@@ -268,16 +267,11 @@ class JobRunner:
 
     def start(self, owner: int, registry: Registry, order: Order) -> str:
         """Plan the order, start it in the workers and return the job id."""
-        job_id, folder = self._new_job(owner)
-        profiles = None
-        if order.profile:
-            profiles = folder / "profiles"
-            for code in order.codes:
-                replace_file(profiles / f"{code}.yaml", yaml.safe_dump(order.profile))
+        job_id, _folder = self._new_job(owner)
         planned = batching.plan(
             registry, [(code, {}) for code in order.codes], languages=order.languages,
             also=order.also, kinds=order.kinds, formats=order.formats, options=order.options,
-            profiles=profiles)
+            profiles=None, settings=order.profiles)
         status = self._status(job_id, order.kind, order.label, owner, len(planned))
         if order.brief:
             status["brief"] = {"state": "running", "files": [], "error": ""}

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ccmkit.data import lookup
-from ccmkit.errors import StateNotFound
+from ccmkit.data.states import State
+from ccmkit.errors import CcmkitError, StateNotFound
+from ccmkit.log.settings import FIELDS, Settings
 from ccmkit.report import state_record
 from ccmkit.vocab import GROUPINGS, STATUS_SELECTORS
 from ccmkit.web import followup, labels
 from ccmkit.web.i18n import _, current_lang
 from ccmkit.web.services import services
+from ccmkit.workbench.labels import TOKEN_LABELS
 
 bp = Blueprint("states", __name__)
 ISO3 = re.compile(r"^[A-Za-z]{3}$")
@@ -67,7 +73,7 @@ def _http_url(url: str | None) -> str | None:
 
 @bp.app_context_processor
 def _labels() -> dict:
-    return {"labels": labels, "fact_label": labels.fact_label}
+    return {"labels": labels, "fact_label": labels.fact_label, "token_labels": TOKEN_LABELS}
 
 
 @bp.route("/states")
@@ -101,18 +107,123 @@ def index() -> Response | str:
     )
 
 
-@bp.route("/states/<iso3>")
-def show(iso3: str) -> Response | str:
+def find_or_404(iso3: str) -> State:
+    """The State of an ISO3 address (404 for anything else)."""
     if not ISO3.match(iso3):
         abort(404)
-    if iso3 != iso3.upper():
-        return redirect(url_for("states.show", iso3=iso3.upper()))
-    registry = services().registry
     try:
-        state = registry.by_iso3(iso3)
+        return services().registry.by_iso3(iso3.upper())
     except StateNotFound:
         abort(404)
+
+
+@bp.route("/states/<iso3>", methods=["GET", "POST"])
+def show(iso3: str) -> Response | str | tuple[str, int]:
+    if ISO3.match(iso3) and iso3 != iso3.upper():
+        return redirect(url_for("states.show", iso3=iso3.upper()))
+    state = find_or_404(iso3)
+    from ccmkit.web.forms import TITLE_HINT, SettingsForm
+
+    store = Settings(services().log_as(current_user.name))
+    saved = store.get(state.iso3)
+    form = SettingsForm(data=settings_defaults(saved.profile) if request.method == "GET"
+                        else None)
+    if state.status != "signatory":
+        del form.instrument
+    error = None
+    if form.validate_on_submit():
+        try:
+            store.save(state.iso3, settings_profile(form, saved.profile))
+        except CcmkitError as exc:
+            error = str(exc)
+        else:
+            return redirect(url_for("states.show", iso3=state.iso3, saved=1) + "#settings")
+    registry = services().registry
     record = state_record(state, registry, date.today())
+    status = 400 if request.method == "POST" else 200
     return render_template("state.html", state=state, record=record,
                            grouping_names={k: g.names for k, g in registry.groupings.items()},
-                           history=followup.history_of(state.iso3))
+                           history=followup.history_of(state.iso3), form=form, error=error,
+                           settings=saved, fields=FIELDS, title_hint=TITLE_HINT,
+                           settings_history=store.history(state.iso3),
+                           saved_now=request.args.get("saved")), status
+
+
+def settings_defaults(saved: dict[str, Any]) -> dict[str, Any]:
+    """The settings form's values from the saved settings."""
+    from ccmkit.web.generate import form_defaults
+
+    overrides = saved.get("overrides") or {}
+    notes = saved.get("notes") or []
+    return {**form_defaults(saved),
+            "concerns": list((overrides.get("concerns") or {}).get("value") or ()),
+            "concerns_reason": (overrides.get("concerns") or {}).get("reason", ""),
+            "engagement": list((overrides.get("engagement") or {}).get("value") or ()),
+            "engagement_reason": (overrides.get("engagement") or {}).get("reason", ""),
+            "notes": "\n\n".join(notes)}
+
+
+def settings_profile(form: Any, before: dict[str, Any]) -> dict[str, Any]:
+    """The settings form as a profile mapping (an override keeps who made it and when)."""
+    from ccmkit.web.generate import signing_profile
+
+    profile: dict[str, Any] = {
+        **signing_profile(form),
+        "addressee": (form.addressee.data or "").strip() or None,
+        "planned_deposit_date": form.deposit_date.data.isoformat() if form.deposit_date.data
+        else None,
+        "instrument": (form.instrument.data or None) if "instrument" in form else None,
+        "provisional_application": True if form.provisional_application.data else None,
+        "languages": list(form.languages.data or ()) or None,
+        "notes": [n.strip() for n in (form.notes.data or "").split("\n\n") if n.strip()],
+    }
+    overrides = {}
+    old = before.get("overrides") or {}
+    for fact in ("concerns", "engagement"):
+        values = list(getattr(form, fact).data or ())
+        reason = (getattr(form, f"{fact}_reason").data or "").strip()
+        if not values:
+            continue
+        kept = old.get(fact) or {}
+        same = kept.get("value") == values and kept.get("reason") == reason
+        overrides[fact] = kept if same else {"value": values, "by": current_user.name,
+                                             "reason": reason,
+                                             "as_of": date.today().isoformat()}
+    profile["overrides"] = overrides
+    return profile
+
+
+@bp.route("/states/<iso3>/brief", methods=["GET", "POST"])
+def brief(iso3: str) -> Response | str | tuple[str, int]:
+    """The internal brief on one State, alone, in a chosen language and format (made here,
+    in a few seconds, from the State's settings; no package is generated)."""
+    import io
+
+    from flask import send_file
+
+    from ccmkit.api import PackageRequest, prepare
+    from ccmkit.documents.subject import Options
+    from ccmkit.web.forms import BriefForm
+    from ccmkit.workbench.brief import brief_files
+
+    state = find_or_404(iso3)
+    form = BriefForm(data={"lang": current_lang() if request.method == "GET" else None})
+    error = None
+    if state.outside and form.validate_on_submit():
+        registry = services().registry
+        profile = Settings(services().log).profile(state.iso3)
+        try:
+            subject = prepare(registry, PackageRequest(state.iso3, profile, Options(),
+                                                       ("brief",), f"settings of {state.iso3}"))
+            files = brief_files(subject, Path(), [form.lang.data], [form.fmt.data],
+                                services().log.url, package_languages=subject.state.languages)
+        except CcmkitError as exc:
+            error = str(exc)
+        else:
+            (data,) = files.values()
+
+            return send_file(io.BytesIO(data), as_attachment=True, max_age=0,
+                             download_name=f"internal-{state.iso3}-brief-{form.lang.data}"
+                                           f".{form.fmt.data}")
+    status = 400 if request.method == "POST" else 200
+    return render_template("brief.html", state=state, form=form, error=error), status

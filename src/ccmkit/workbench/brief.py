@@ -231,15 +231,18 @@ def render(subject: Subject, lang: str, formats: Sequence[str],
 
 
 def brief_files(subject: Subject, out: Path, languages: Sequence[str],
-                formats: Sequence[str], log_url: str | None = None) -> dict[Path, bytes]:
+                formats: Sequence[str], log_url: str | None = None,
+                package_languages: Sequence[str] | None = None) -> dict[Path, bytes]:
     """Every brief file, rendered in memory, keyed by its path:
     ``OUT/internal/<ISO3>/brief-<lang>.<fmt>`` (with the other internal files, outside the
-    State's package folder, which holds only what goes to the State)."""
+    State's package folder, which holds only what goes to the State). ``package_languages``:
+    the languages the brief names for the package (default: ``languages``)."""
     folder = out / INTERNAL_DIR / subject.state.iso3
     ranking = rank(subject.registry, subject.registry.select(("outside",)))
     files = {}
     for lang in languages:
-        for fmt, data in render(subject, lang, formats, ranking, log_url, languages).items():
+        for fmt, data in render(subject, lang, formats, ranking, log_url,
+                                package_languages or languages).items():
             files[folder / f"brief-{lang}.{fmt}"] = data
     return files
 
