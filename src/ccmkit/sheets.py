@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -70,9 +71,10 @@ def append_row(sheet: Any, values: Iterable[Any]) -> None:
 
 
 def xlsx_bytes(sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]]],
-               title: str) -> bytes:
+               title: str, generated: date | None = None) -> bytes:
     """An XLSX workbook, one sheet per entry (header in bold, frozen, columns sized), every
-    cell through `append_row`."""
+    cell through `append_row`; marked INTERNAL in its metadata when the title says so, and
+    dated `generated` (noon UTC) so that the same input gives the same file."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -90,6 +92,11 @@ def xlsx_bytes(sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]
             width = max(len(str(c.value or "")) for c in column)
             sheet.column_dimensions[column[0].column_letter].width = min(max(8, width + 2), 60)
     book.properties.title = title
+    if "INTERNAL" in title:
+        book.properties.keywords = "INTERNAL"
+    if generated is not None:
+        stamp = datetime.combine(generated, time(12))
+        book.properties.created = book.properties.modified = stamp
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -3,15 +3,14 @@ internal document (DOCX/PDF) for the informal working group."""
 
 from __future__ import annotations
 
-import io
 import json
-from datetime import UTC, date, datetime, time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ccmkit.data.states import Registry
 from ccmkit.i18n import N_, gettext_for
-from ccmkit.sheets import append_row, csv_text
+from ccmkit.sheets import csv_text, xlsx_bytes
 from ccmkit.workbench.labels import STATUS_LABELS, fact_label
 from ccmkit.workbench.render import base_context, render_internal
 from ccmkit.workbench.targets import CRITERIA, MISSING_RULE, TIE_RULE, Ranking, Target
@@ -84,47 +83,23 @@ def as_csv(ranking: Ranking, top: int | None) -> str:
 
 def as_xlsx(ranking: Ranking, top: int | None, generated: date) -> bytes:
     """A workbook: the ranking (one row per State), the criteria with sources, the weights."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Ranking"
     names = [c.name for c in CRITERIA]
-    append_row(sheet, ["rank", "iso3", "name", "status", "score", "range_low", "range_high",
-                       *names, "missing"])
+    ranking_rows = []
     for t in ranking.top(top):
         points = {s.criterion: s.points for s in t.criteria}
-        append_row(sheet, [t.shown_rank, t.state.iso3, t.state.un_name, t.state.status,
-                           t.score, *t.range, *(points[n] for n in names),
-                           ", ".join(t.missing)])
-    criteria = book.create_sheet("Criteria")
-    append_row(criteria, list(CSV_COLUMNS))
-    for row in _long_rows(ranking, top):
-        append_row(criteria, [row[c] for c in CSV_COLUMNS])
-    weights = book.create_sheet("Weights")
-    append_row(weights, ["criterion", "weight", "fact"])
-    for c in CRITERIA:
-        append_row(weights, [c.name, ranking.weights[c.name], c.fact])
-    append_row(weights, [])
-    append_row(weights, [f"weights: {ranking.weights.origin}"])
-    append_row(weights, [TIE_RULE])
-    append_row(weights, [MISSING_RULE])
-    append_row(weights, [f"INTERNAL; Convention status as of {ranking.as_of}"])
-    for ws in (sheet, criteria, weights):
-        ws.freeze_panes = "A2"
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for column in ws.columns:
-            width = max(len(str(c.value or "")) for c in column)
-            ws.column_dimensions[column[0].column_letter].width = min(max(8, width + 2), 60)
-    stamp = datetime.combine(generated, time(12), tzinfo=UTC).replace(tzinfo=None)
-    book.properties.created = book.properties.modified = stamp
-    book.properties.title = "INTERNAL – targets"
-    book.properties.keywords = "INTERNAL"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        ranking_rows.append([t.shown_rank, t.state.iso3, t.state.un_name, t.state.status,
+                             t.score, *t.range, *(points[n] for n in names),
+                             ", ".join(t.missing)])
+    weights: list[list[Any]] = [[c.name, ranking.weights[c.name], c.fact] for c in CRITERIA]
+    weights += [[], [f"weights: {ranking.weights.origin}"], [TIE_RULE], [MISSING_RULE],
+                [f"INTERNAL; Convention status as of {ranking.as_of}"]]
+    return xlsx_bytes({
+        "Ranking": (["rank", "iso3", "name", "status", "score", "range_low", "range_high",
+                     *names, "missing"], ranking_rows),
+        "Criteria": (list(CSV_COLUMNS), [[row[c] for c in CSV_COLUMNS]
+                                         for row in _long_rows(ranking, top)]),
+        "Weights": (["criterion", "weight", "fact"], weights),
+    }, title="INTERNAL – targets", generated=generated)
 
 
 def document_rows(targets: list[Target], lang: str) -> list[dict[str, Any]]:
