@@ -91,7 +91,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(workbench.bp)
     nav = [("states.index", N_("States")), ("generate.package", N_("Package")),
            ("generate.workshop", N_("Workshop")), ("workbench.targets", N_("Targets")),
-           ("workbench.barrier_map", N_("Barrier map")), ("log.index", N_("Log")),
+           ("workbench.barrier_map", N_("Barrier map")), ("workbench.facts_page", N_("Facts")),
+           ("log.index", N_("Log")),
            ("log.report", N_("Report"))]
     app.context_processor(lambda: {"nav": nav})
     return app

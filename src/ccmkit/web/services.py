@@ -48,6 +48,11 @@ class Services:
                 self._registry = load_registry()
             return self._registry
 
+    def reload_registry(self) -> None:
+        """Read the States again (after facts were imported into the data folder)."""
+        with self._lock:
+            self._registry = None
+
 
 def services() -> Services:
     """The current app's services."""

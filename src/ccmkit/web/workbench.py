@@ -210,3 +210,57 @@ def _fact_value(value: str) -> str:
 def _first_upper(text: str) -> str:
     """The first letter in capitals, the rest as written (``UNGA`` stays)."""
     return text[:1].upper() + text[1:]
+
+
+@bp.route("/facts")
+def facts_page() -> str:
+    """The review worksheet: download it, fill it, upload it back (editors)."""
+    return render_template("facts.html")
+
+
+@bp.route("/facts/review.<any(csv, xlsx):fmt>")
+def facts_review(fmt: str) -> Response:
+    """The worksheet of facts to re-check (``ccmkit facts review``), every State outside or
+    one (``?state=``), the stale ones only with ``?stale=1``."""
+    from ccmkit.data.review import review_rows, worksheet
+    from ccmkit.data.states import today
+
+    registry = services().registry
+    query = (request.args.get("state") or "").strip()[:200]
+    try:
+        chosen = [registry.find(query)] if query else registry.select(("outside",))
+    except CcmkitError as exc:
+        return Response(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    rows = review_rows(registry, chosen, today(), request.args.get("stale") == "1")
+    return Response(worksheet(rows, fmt), content_type=EXPORTS[fmt], headers={
+        "Content-Disposition": f"attachment; filename=internal-facts-review.{fmt}"})
+
+
+@bp.route("/facts/import", methods=["POST"])
+def facts_import() -> str | tuple[str, int]:
+    """A filled worksheet read back into the server's data folder: all rows or none."""
+    import tempfile
+    from pathlib import Path
+
+    from ccmkit.data.facts import import_facts
+    from ccmkit.resources import default_user_data_dir
+
+    upload = request.files.get("sheet")
+    suffix = Path(upload.filename or "").suffix.lower() if upload else ""
+    if upload is None or suffix not in (".xlsx", ".csv"):
+        return render_template("facts.html", error=_(
+            "Choose the filled worksheet (.xlsx or .csv) to upload.")), 400
+    registry = services().registry
+    folder = registry.data_dir or default_user_data_dir()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"worksheet{suffix}"
+        upload.save(path)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            added = import_facts(path, folder, [s.iso3 for s in registry.states],
+                                 registry.factbook.sources)
+        except CcmkitError as exc:
+            message = str(exc).replace(str(path), upload.filename or "worksheet")
+            return render_template("facts.html", error=message), 400
+    services().reload_registry()
+    return render_template("facts.html", added=added)
