@@ -58,6 +58,20 @@ class JobFilter(logging.Filter):
         return True
 
 
+def _with_job_id(factory: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
+    def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        record.job = JOB_ID.get()
+        return record
+
+    make.ccmkit = True  # type: ignore[attr-defined]
+    return make
+
+
+if not getattr(logging.getLogRecordFactory(), "ccmkit", False):
+    # every record made while a job runs carries its id (whoever formats it)
+    logging.setLogRecordFactory(_with_job_id(logging.getLogRecordFactory()))
+
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [job %(job)s] %(message)s"
 
 
@@ -516,6 +530,9 @@ def _worker_main(conn: Connection, parent_pid: int, level: int) -> None:
         if message is None:
             return
         _number, fn, args, job = message
+        with job_context(job):
+            log.info("%s started in worker pid %d", getattr(fn, "__name__", "a task"),
+                     os.getpid())
         try:
             answer: tuple[Any, ...] = ("ok", _call(fn, args, job))
         except Exception as exc:

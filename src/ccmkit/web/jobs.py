@@ -347,13 +347,17 @@ class JobRunner:
         self._close(job_id, zip=f"{results[0].code}.zip" if ok else "")
 
     def _close(self, job_id: str, **results: Any) -> None:
-        self.store.change(job_id, **results)
+        """The job's last step: its results in order; done, or failed if no State was
+        generated."""
         job = self.store.get(job_id)
-        if job is not None:
-            job.results["results"].sort(key=lambda r: r["code"])
-            self.store.change(job_id, results=job.results["results"])
-        if self.store.finish(job_id, "done"):
-            log.info("done")
+        if job is None:
+            return
+        rows = sorted(job.results.get("results", []), key=lambda r: r["code"])
+        self.store.change(job_id, results=rows, **results)
+        state = "done" if any(r["ok"] for r in rows) or not rows else "failed"
+        if self.store.finish(job_id, state):
+            log.info("%s: %d of %d States generated", state, sum(r["ok"] for r in rows),
+                     len(rows))
 
     def _internal_done(self, job_id: str, order: InternalOrder,
                        future: Future[list[str]]) -> None:
