@@ -243,15 +243,22 @@ class JobRunner:
         return job_id, out
 
     def start(self, owner: int, registry: Registry, order: Order) -> str:
-        """Plan the order, start it on the executor and return the job id."""
-        tasks = plan(registry, [(code, {}) for code in order.codes],
-                     languages=order.languages, also=order.also, kinds=order.kinds,
-                     formats=order.formats, options=order.options,
-                     profile=order.profile or None)
+        """Reserve the job (the quota), plan the order, start it on the executor and return
+        the job id."""
         results: dict[str, Any] = {"results": [], "zip": ""}
         if order.brief:
             results["brief"] = {"state": "running", "files": [], "error": ""}
-        job_id, out = self._create(owner, order.kind, order.label, len(tasks), results)
+        job_id, out = self._create(owner, order.kind, order.label, len(order.codes), results)
+        try:
+            tasks = plan(registry, [(code, {}) for code in order.codes],
+                         languages=order.languages, also=order.also, kinds=order.kinds,
+                         formats=order.formats, options=order.options,
+                         profile=order.profile or None)
+        except Exception as exc:
+            with job_context(job_id):
+                log.exception("planning failed")
+            self.store.finish(job_id, "failed", _message(exc))
+            raise
         settings = Settings(out, force=True, zip=order.kind == "package")
         brief = order.brief and bool(tasks)
         progress = _Progress(len(tasks) + brief)
