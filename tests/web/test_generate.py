@@ -1,4 +1,5 @@
-"""Package and workshop pages: real generation in worker processes, progress, files, ZIP."""
+"""Package and workshop pages: real generation (inline executor; the worker pool is tested
+live in tests/jobs/test_server.py), progress, files, ZIP."""
 
 from __future__ import annotations
 
