@@ -130,7 +130,7 @@ def test_planted_links_at_hand_out_names(tmp_path) -> None:
     for name in ("index.csv", "overview.pdf", "KEN.zip"):
         assert not (out / name).is_symlink() and (out / name).stat().st_size > 0
     with zipfile.ZipFile(out / "KEN.zip") as archive:
-        assert archive.namelist() == ["KEN/en/instrument.docx", "KEN/manifest.json"]
+        assert archive.namelist() == ["KEN-en-instrument.docx"]  # documents only
 
 
 def test_zip_lists_manifest_files_only_after_force(tmp_path) -> None:
@@ -147,7 +147,7 @@ def test_zip_lists_manifest_files_only_after_force(tmp_path) -> None:
     assert batch(out, "--states", "KEN", "--zip", "--force").exit_code == 0
     assert not (out / "KEN/en/notes.txt").exists()
     with zipfile.ZipFile(out / "KEN.zip") as archive:
-        assert archive.namelist() == ["KEN/en/instrument.docx", "KEN/manifest.json"]
+        assert archive.namelist() == ["KEN-en-instrument.docx"]  # documents only
 
 
 def _descendants(pid: int) -> set[int]:

@@ -201,7 +201,12 @@ def test_two_runs_on_the_same_out_do_not_collide(tmp_path) -> None:
     assert not list(out.glob(".KEN.staging-*")) and not list(out.glob(".KEN.old-*"))
 
 
-def test_zip_holds_the_manifest_files_only(tmp_path) -> None:
-    code = output.zip_bytes("KEN", {"en/a.docx": b"a", "manifest.json": b"{}"}, "2026-11-25")
+def test_zip_holds_the_manifest_documents_only(tmp_path) -> None:
+    from ccmkit.package import zip_name
+
+    manifest = {"generated": "2026-11-25", "documents": [
+        {"kind": "qa", "lang": "fr", "format": "pdf", "path": "fr/qa.pdf", "sha256": ""}]}
+    files = {"fr/qa.pdf": b"a", "fr/notes.txt": b"not listed", "manifest.json": b"{}"}
+    code = output.state_zip("KEN", manifest, files, zip_name)
     with zipfile.ZipFile(io.BytesIO(code)) as archive:
-        assert archive.namelist() == ["KEN/en/a.docx", "KEN/manifest.json"]
+        assert archive.namelist() == ["KEN-fr-questions-reponses.pdf"]

@@ -22,9 +22,9 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -204,22 +204,47 @@ def _recover(out: Path, code: str) -> None:
         partial.unlink(missing_ok=True)
 
 
-def zip_bytes(code: str, files: Mapping[str, bytes], generated: str) -> bytes:
-    """A reproducible ZIP of exactly these files (paths inside ``<code>/``)."""
-    when = datetime.combine(datetime.fromisoformat(generated).date(), time(12), tzinfo=UTC)
+def zip_bytes(files: Mapping[str, bytes], when: datetime | date | str, *,
+              sort: bool = True) -> bytes:
+    """The one ZIP writer: exactly these entries (name → bytes), reproducible (fixed time,
+    mode 0644, deflated; sorted by name unless ``sort`` is False)."""
+    if isinstance(when, str):
+        when = datetime.fromisoformat(when)
+    if not isinstance(when, datetime):
+        when = datetime.combine(when, time(12), tzinfo=UTC)
+    elif when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    stamp = max(when.replace(tzinfo=None), datetime(1980, 1, 1))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for rel in sorted(files):
-            info = zipfile.ZipInfo(f"{code}/{rel}", date_time=when.timetuple()[:6])
+        for name in sorted(files) if sort else files:
+            info = zipfile.ZipInfo(name, date_time=stamp.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, files[rel])
+            archive.writestr(info, files[name])
     return buffer.getvalue()
 
 
+# The name of a manifest document inside the State's ZIP (the package's download names).
+ZipName = Callable[[str, Mapping[str, Any]], str]
+
+
+def _generated_day(manifest: Mapping[str, Any]) -> date:
+    return datetime.fromisoformat(str(manifest["generated"])).date()
+
+
+def state_zip(code: str, manifest: Mapping[str, Any], files: Mapping[str, bytes],
+              name_of: ZipName) -> bytes:
+    """The ZIP a user forwards to the State: the manifest's documents only, each under its
+    download name (the manifest stays beside the ZIP, for the ISU)."""
+    return zip_bytes({name_of(code, doc): files[doc["path"]] for doc in manifest["documents"]},
+                     _generated_day(manifest))
+
+
 def write_package(out: Path, code: str, files: Mapping[str, bytes], manifest: dict[str, Any],
-                  *, force: bool = False, zipped: bool = False) -> None:
-    """Replace ``OUT/<code>`` as a whole with ``files`` + manifest.json (and ``<code>.zip``).
+                  *, force: bool = False, zip_name: ZipName | None = None) -> None:
+    """Replace ``OUT/<code>`` as a whole with ``files`` + manifest.json (and, with
+    ``zip_name``, ``<code>.zip`` of the documents under those names).
 
     ``files`` maps paths inside the State folder to bytes. Unless ``force``, a previous
     folder holding edited or foreign files is left exactly as it is (OutputError).
@@ -247,12 +272,12 @@ def write_package(out: Path, code: str, files: Mapping[str, bytes], manifest: di
                 path = built / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
                 write_bytes_new(path, data)
-            if zipped:
+            if zip_name is not None:
                 write_bytes_new(staging / f"{code}.zip",
-                                zip_bytes(code, everything, manifest["generated"]))
+                                state_zip(code, manifest, files, zip_name))
             _swap(out, code, built)
             archive = out / f"{code}.zip"
-            if zipped:
+            if zip_name is not None:
                 os.replace(staging / f"{code}.zip", archive)
             elif archive.exists() or archive.is_symlink():
                 archive.unlink()  # a ZIP of an earlier package would no longer match
@@ -276,7 +301,7 @@ def _swap(out: Path, code: str, built: Path) -> None:
         os.rename(built, target)
 
 
-def rezip(out: Path, code: str) -> None:
+def rezip(out: Path, code: str, zip_name: ZipName) -> None:
     """Rebuild ``<code>.zip`` from the manifest's files (verified, links refused)."""
     folder = out / code
     with state_lock(out, code):
@@ -294,8 +319,7 @@ def rezip(out: Path, code: str) -> None:
                 raise OutputError(f"{folder / doc['path']} was edited after ccmkit wrote it; "
                                   "the ZIP is not rebuilt (pass --force to regenerate)")
             files[doc["path"]] = data
-        files[MANIFEST] = read_bytes_nofollow(folder / MANIFEST)
-        replace_file(out / f"{code}.zip", zip_bytes(code, files, manifest["generated"]))
+        replace_file(out / f"{code}.zip", state_zip(code, manifest, files, zip_name))
 
 
 def clean_leftovers(out: Path) -> None:

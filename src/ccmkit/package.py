@@ -6,7 +6,7 @@ replaced as a whole by ``output.write_package`` (all-or-nothing, locked, edits k
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +37,30 @@ def resolve_languages(
             if code not in out:
                 out.append(code)
     return out
+
+
+# The document part of a download name, in the document's language (ASCII, hyphenated).
+DOWNLOAD_STEMS: dict[str, dict[str, str]] = {
+    "cover_note": {"en": "cover-note", "fr": "note-de-transmission", "es": "nota-de-envio"},
+    "instrument": {"en": "instrument", "fr": "instrument", "es": "instrumento"},
+    "full_powers": {"en": "full-powers", "fr": "pleins-pouvoirs", "es": "plenos-poderes"},
+    "steps": {"en": "steps", "fr": "etapes", "es": "pasos"},
+    "qa": {"en": "questions-answers", "fr": "questions-reponses",
+           "es": "preguntas-respuestas"},
+    "legislation": {"en": "model-law", "fr": "projet-de-loi", "es": "proyecto-de-ley"},
+}
+
+
+def download_name(code: str, lang: str, kind: str, fmt: str) -> str:
+    """A document's name as a user downloads or forwards it: State, language, document in
+    that language, format: ``VNM-en-instrument.pdf``, ``MAR-fr-projet-de-loi.docx``."""
+    stem = DOWNLOAD_STEMS.get(kind, {}).get(lang) or kind.replace("_", "-")
+    return f"{code}-{lang}-{stem}.{fmt}"
+
+
+def zip_name(code: str, document: Mapping[str, Any]) -> str:
+    """A manifest document's name inside the State's ZIP (its download name)."""
+    return download_name(code, document["lang"], document["kind"], document["format"])
 
 
 @dataclass(frozen=True)
@@ -107,7 +131,7 @@ def build_package(
     manifest = {**make_manifest(subject, languages, files), **(extra or {})}
     iso3 = subject.state.iso3
     write_package(out, iso3, {f.relpath.removeprefix(f"{iso3}/"): f.data for f in files},
-                  manifest, force=force, zipped=zipped)
+                  manifest, force=force, zip_name=zip_name if zipped else None)
     return manifest
 
 

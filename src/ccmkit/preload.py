@@ -1,4 +1,4 @@
-"""Imported once by the batch's forkserver (batch.PRELOAD): every worker forks warm.
+"""Imported once by the workers' forkserver (ccmkit.jobs.run.PRELOAD): every worker forks warm.
 
 Imports, the shipped State data and the parsed style sheet are set up here once; every
 worker then starts warm. No thread is left running (fork-safe).
@@ -13,8 +13,9 @@ from contextlib import suppress
 import weasyprint.text.fonts  # noqa: F401
 
 import ccmkit.api
-import ccmkit.batch
 import ccmkit.cli  # a worker re-runs the `ccmkit` script as its main module: make it free
+import ccmkit.jobs.handouts
+import ccmkit.jobs.run
 import ccmkit.package
 import ccmkit.render.docx
 import ccmkit.render.pdf
@@ -23,7 +24,7 @@ import ccmkit.render.pipeline
 
 def warm() -> None:
     """Load what every State needs: the State data, fonts and CSS."""
-    ccmkit.batch._registry(None, None)
+    ccmkit.jobs.run.registry_for(None, None)
     ccmkit.render.pdf.warm()
 
 

@@ -115,6 +115,12 @@ CHANNELS = values_of(Channel)
 Role = Literal["editor", "viewer"]
 ROLES = values_of(Role)
 
+# Generation jobs (ccmkit.jobs.store): queued and running are active (they count against the
+# per-user quota); the others are final.
+JobState = Literal["queued", "running", "done", "failed", "cancelled", "interrupted"]
+JOB_STATES = values_of(JobState)
+ACTIVE_JOB_STATES = ("queued", "running")
+
 # Groupings used for regional outreach (membership in data/shipped/groupings.yaml).
 Grouping = Literal[
     "ASEAN", "CARICOM", "AU", "AMU", "CEN-SAD", "COMESA", "EAC", "ECCAS", "ECOWAS", "IGAD",

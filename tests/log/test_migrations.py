@@ -42,7 +42,7 @@ def test_first_schema_migrated_with_records_intact(db_url) -> None:
 
     log = Log(db_url)  # the current ccmkit opens it: migrated on first use
     with log.engine.connect() as connection:
-        assert current(connection) == head() == "0005"
+        assert current(connection) == head() == "0006"
     records = log.records()
     assert [(r.state, r.date, r.stage, r.channel, r.lead, r.with_whom, r.note, r.next_step,
              r.due, r.recorded_by) for r in records] == [

@@ -1,4 +1,5 @@
-"""Web fixtures: an app on a fresh database and output folder, with an editor and a viewer."""
+"""Web fixtures: an app on a fresh database and output folder, with an editor and a viewer;
+jobs run inline, in the request (the worker pool is tested live in tests/jobs)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def make_app(tmp: Path, **config: object) -> Flask:
     app = create_app({
         "SECRET_KEY": "test-secret", "CCMKIT_DB": f"sqlite:///{tmp / 'web.sqlite3'}",
         "CCMKIT_OUTPUT_DIR": str(tmp / "jobs"), "CCMKIT_WEB_DIR": str(tmp / "web"),
-        "CCMKIT_WORKERS": 2, **config,
+        "CCMKIT_WORKERS": 2, "CCMKIT_EXECUTOR": "inline", **config,
     })
     limiter.reset()  # one limiter per process: each test starts with no failed sign-in
     engine = app.extensions["ccmkit"].engine

@@ -1,4 +1,5 @@
-"""Package and workshop pages: real generation in worker processes, progress, files, ZIP."""
+"""Package and workshop pages: real generation (inline executor; the worker pool is tested
+live in tests/jobs/test_server.py), progress, files, ZIP."""
 
 from __future__ import annotations
 
@@ -52,17 +53,24 @@ def test_french_package_with_article_18_previews_downloads_and_zip(editor: Flask
     inline = editor.get(previews[0])
     assert inline.data.startswith(b"%PDF") and "inline" in inline.headers.get(
         "Content-Disposition", "inline")
+    # the ZIP a user forwards holds the documents only, under their download names
     archive = zipfile.ZipFile(io.BytesIO(editor.get(f"{location}/files/COD.zip").data))
     assert sorted(archive.namelist()) == sorted(
-        ["COD/manifest.json"] + [f"COD/fr/{k}.{f}" for k in ("instrument", "steps")
-                                 for f in ("docx", "pdf")])
+        f"COD-fr-{stem}.{f}" for stem in ("instrument", "etapes") for f in ("docx", "pdf"))
     from docx import Document
 
     text = "\n".join(p.text for p in Document(io.BytesIO(
-        archive.read("COD/fr/instrument.docx"))).paragraphs)
+        archive.read("COD-fr-instrument.docx"))).paragraphs)
     assert "article 18" in text and "à titre provisoire" in text
+    # each file downloads under the same name; the manifest stays beside the ZIP, for the ISU
+    steps = editor.get(f"{location}/files/COD/fr/steps.docx")
+    assert "filename=COD-fr-etapes.docx" in steps.headers["Content-Disposition"]
+    assert f'href="{location}/files/COD/manifest.json"' in page
+    manifest = editor.get(f"{location}/files/COD/manifest.json").get_json(force=True)
+    assert {d["path"] for d in manifest["documents"]} == {
+        f"fr/{k}.{f}" for k in ("instrument", "steps") for f in ("docx", "pdf")}
     # nothing outside the job's listed files, whatever the path
-    for bad in ("COD/manifest.json", "../status.json", "status.json", "COD/fr/qa.pdf",
+    for bad in ("COD/fr/qa.pdf", "../status.json", "status.json", "COD/manifest.json/x",
                 "%2e%2e/status.json"):
         assert editor.get(f"{location}/files/{bad}").status_code == 404, bad
 

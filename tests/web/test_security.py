@@ -26,6 +26,7 @@ def internal_rules(app: Flask) -> list[tuple[str, str, set[str]]]:
         for name in rule.arguments:
             path = path.replace(f"<{name}>", ARGS[name]).replace(f"<path:{name}>", ARGS[name])
         path = path.replace("<any(package, workshop):kind>", "package")
+        path = path.replace("<any(package, workshop, targets, 'barrier-map'):kind>", "package")
         path = path.replace("<any(targets, 'barrier-map'):kind>", "targets")
         path = path.replace("<int:record_id>", "1").replace("<any(csv, xlsx):fmt>", "csv")
         path = path.replace("<any(docx, pdf, xlsx):fmt>", "pdf")

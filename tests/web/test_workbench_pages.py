@@ -216,8 +216,7 @@ def test_package_brief_is_a_separate_internal_download(editor: FlaskClient) -> N
     assert sorted(briefs) == [f"{location}/files/internal/KEN/brief-en.{f}"
                               for f in ("docx", "pdf")]
     archive = zipfile.ZipFile(io.BytesIO(editor.get(f"{location}/files/KEN.zip").data))
-    assert sorted(archive.namelist()) == ["KEN/en/instrument.docx", "KEN/en/instrument.pdf",
-                                          "KEN/manifest.json"]
+    assert sorted(archive.namelist()) == ["KEN-en-instrument.docx", "KEN-en-instrument.pdf"]
     response = editor.get(briefs[1])
     assert response.headers["Content-Disposition"] == \
         "attachment; filename=internal-KEN-brief-en.pdf"

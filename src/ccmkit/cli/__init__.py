@@ -330,11 +330,12 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
     """Generate packages for many States (default: every State outside the Convention)."""
     import os
 
-    from ccmkit import batch as batching
+    from ccmkit.jobs import handouts, plan, run
+    from ccmkit.output import clean_leftovers
 
     workers = jobs or os.cpu_count() or 1
     if workers > 1 and not dry_run:
-        batching.start_workers()  # the workers' imports overlap with the planning below
+        run.start_workers()  # the workers' imports overlap with the planning below
     registry = _registry(status_file, status_as_of)
     filters = [name for name, given in (("--status", statuses), ("--region", region),
                                         ("--subregion", subregion)) if given]
@@ -342,9 +343,9 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
         raise CcmkitError(f"{'--from' if from_csv else '--states'} names the States; "
                           f"{', '.join(filters)} would be ignored: drop one or the other")
     if from_csv:
-        selection = batching.read_state_csv(from_csv)
+        selection = plan.read_state_csv(from_csv)
     elif codes:
-        selection = batching.split_states(codes)
+        selection = plan.split_states(codes)
     else:
         chosen = registry.select(statuses or ("outside",), region, subregion, group)
         selection = [(s.iso3, {}, "") for s in chosen if s.status != "state_party"]
@@ -353,7 +354,7 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
                               "get no package; select States outside the Convention")
     if not selection:
         raise CcmkitError("no State matches the selection; check --status/--region/--subregion")
-    planned = batching.plan(
+    planned = plan.plan(
         registry, selection, languages=params["langs"], also=also,
         kinds=params["docs"] or DOC_KINDS, formats=params["formats"] or FORMATS,
         options=replace(make_options(params), group=group), profiles=profiles,
@@ -361,22 +362,24 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
     )
     out: Path = params["out"]
     if dry_run:
-        for job in planned:
-            if job.error:
-                click.echo(f"{job.code}  (fails: {job.error})")
+        for task in planned:
+            if task.error:
+                click.echo(f"{task.code}  (fails: {task.error})")
                 continue
-            state = "up to date" if not force and batching.up_to_date(job, out) else "generate"
-            click.echo(f"{job.code}  {job.name}  [{' '.join(job.languages)}]  "
-                       f"{','.join(job.kinds)}  {','.join(job.formats)}  -> {out / job.code}  "
+            state = "up to date" if not force and run.up_to_date(task, out) else "generate"
+            click.echo(f"{task.code}  {task.name}  [{' '.join(task.languages)}]  "
+                       f"{','.join(task.kinds)}  {','.join(task.formats)}  -> {out / task.code}  "
                        f"({state})")
         click.echo(f"{len(planned)} States; nothing written (dry run)")
         return
     ctx = click.get_current_context()
-    settings = batching.Settings(out, status_file, status_as_of, force, zipped,
-                                 ctx.meta.get("ccmkit.data_dir"))
+    settings = run.Settings(out, status_file, status_as_of, force, zipped,
+                            ctx.meta.get("ccmkit.data_dir"))
     results = []
-    with batching.Runner(settings, workers) as runner:
-        stream = runner.run(planned)
+    executor = run.make_executor(min(workers, len(planned)))
+    try:
+        clean_leftovers(out)
+        stream = run.run_all(planned, settings, executor)
         if quiet:
             results = list(stream)
         else:
@@ -390,7 +393,10 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
                 for result in bar:
                     results.append(result)
                     failed += not result.ok
-        runner.finish(results, overview_lang, make_options(params))
+        handouts.finish_batch(out, results, settings, overview_lang, make_options(params),
+                              executor)
+    finally:
+        executor.shutdown()
     failures = [r for r in results if not r.ok]
     done = sum(r.ok and not r.skipped for r in results)
     skipped = sum(r.skipped for r in results)

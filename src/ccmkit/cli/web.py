@@ -20,11 +20,18 @@ DB_OPTION = click.option(
               help="Worker processes that generate documents [default: number of CPUs].")
 @DB_OPTION
 def serve(host: str, port: int, workers: int | None, db_url: str | None) -> None:
-    """Start the web workbench (open http://127.0.0.1:8000 and sign in)."""
+    """Start the web workbench (open http://127.0.0.1:8000 and sign in).
+
+    SIGTERM (systemctl stop, docker stop) ends it as Ctrl-C does: the worker processes and
+    their forkserver end with it; jobs it leaves unfinished show as interrupted."""
+    import signal
+
     from werkzeug.serving import make_server
 
+    from ccmkit.jobs.run import configure_logging
     from ccmkit.web import create_app
 
+    configure_logging()
     config: dict = {"CCMKIT_DB": db_url, "CCMKIT_WARM": True}
     if workers:
         config["CCMKIT_WORKERS"] = workers
@@ -33,18 +40,36 @@ def serve(host: str, port: int, workers: int | None, db_url: str | None) -> None
     try:
         server = make_server(host, port, app, threaded=True)
     except OSError as exc:
+        app.extensions["ccmkit"].jobs.shutdown()
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}; "
                                    "choose another --port") from None
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"ccmkit web workbench on http://{shown}:{server.server_port}/ "
                "(Ctrl-C to stop)")
+    signal.signal(signal.SIGTERM, _stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         server.server_close()
         app.extensions["ccmkit"].jobs.shutdown()
+        _stop_forkserver()
+
+
+def _stop(_signum: int, _frame: object) -> None:
+    """SIGTERM: stop as on Ctrl-C."""
+    raise KeyboardInterrupt
+
+
+def _stop_forkserver() -> None:
+    """End the workers' forkserver now rather than when this process exits."""
+    import contextlib
+    from multiprocessing import forkserver
+
+    with contextlib.suppress(Exception):
+        forkserver._forkserver._stop()  # type: ignore[attr-defined]
 
 
 def _check_free(host: str, port: int) -> None:

@@ -1,4 +1,5 @@
-"""The follow-up log's tables: one row per outreach record, one per change made to it."""
+"""The database's tables: the follow-up log (one row per outreach record, one per change made
+to it), the web's users, and the generation jobs (ccmkit.jobs.store)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from ccmkit.vocab import CHANNELS, ROLES, STAGES
+from ccmkit.vocab import CHANNELS, JOB_STATES, ROLES, STAGES
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -127,3 +128,27 @@ class StateSettingChange(Base):
     changed_by: Mapped[str] = mapped_column(String(200))
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     detail: Mapped[str] = mapped_column(Text)
+
+
+class JobRecord(Base):
+    """One generation job (a package, a workshop, an internal document): who asked, its
+    state and progress, its results (JSON) and times; ``instance`` is the server process
+    running it (a random id, so a restart that reuses a PID is still seen)."""
+
+    __tablename__ = "job"
+    __table_args__ = (CheckConstraint(one_of("state", JOB_STATES), name="state"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(12), index=True)
+    total: Mapped[int] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer)
+    failed: Mapped[int] = mapped_column(Integer)
+    results: Mapped[str] = mapped_column(Text)
+    error: Mapped[str] = mapped_column(Text)
+    instance: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

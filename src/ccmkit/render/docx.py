@@ -11,7 +11,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from docx.document import Document
@@ -597,13 +597,10 @@ def _right_to_left(doc: Document) -> None:
 
 
 def _fixed_zip(data: bytes, when: datetime) -> bytes:
-    """Rewrite the package with fixed entry timestamps so equal input gives equal bytes."""
-    stamp = max(when.astimezone(UTC), datetime(1980, 1, 1, tzinfo=UTC))
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for item in src.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=stamp.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            dst.writestr(info, src.read(item.filename))
-    return out.getvalue()
+    """Rewrite the package with fixed entry timestamps so equal input gives equal bytes
+    (through the one ZIP writer, ``output.zip_bytes``, keeping the parts' order)."""
+    from ccmkit.output import zip_bytes
+
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        parts = {item.filename: src.read(item.filename) for item in src.infolist()}
+    return zip_bytes(parts, when, sort=False)

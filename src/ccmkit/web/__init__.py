@@ -20,6 +20,7 @@ from ccmkit.web.services import Services
 SECRET_ENV = "CCMKIT_SECRET_KEY"
 OUTPUT_ENV = "CCMKIT_WEB_OUTPUT"
 WORKERS_ENV = "CCMKIT_WEB_WORKERS"
+EXECUTOR_ENV = "CCMKIT_WEB_EXECUTOR"
 
 
 def web_data_dir() -> Path:
@@ -71,13 +72,24 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         CCMKIT_OUTPUT_DIR=os.environ.get(OUTPUT_ENV) or str(folder / "jobs"),
         CCMKIT_WORKERS=int(os.environ.get(WORKERS_ENV) or os.cpu_count() or 1),
         CCMKIT_WARM=False,
+        CCMKIT_EXECUTOR=os.environ.get(EXECUTOR_ENV) or "pool",  # "inline": in the request
     )
     app.config.update(config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _secret_key(folder)
     app.debug = False
 
-    from ccmkit.web import auth, errors, followup, generate, i18n, security, states, workbench
+    from ccmkit.web import (
+        auth,
+        errors,
+        followup,
+        generate,
+        i18n,
+        jobs,
+        security,
+        states,
+        workbench,
+    )
 
     app.extensions["ccmkit"] = Services.from_config(app.config)
     i18n.init_app(app)
@@ -89,6 +101,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(generate.bp)
     app.register_blueprint(followup.bp)
     app.register_blueprint(workbench.bp)
+    app.register_blueprint(jobs.bp)
     nav = [("states.index", N_("States")), ("generate.package", N_("Package")),
            ("generate.workshop", N_("Workshop")), ("workbench.targets", N_("Targets")),
            ("workbench.barrier_map", N_("Barrier map")), ("workbench.facts_page", N_("Facts")),

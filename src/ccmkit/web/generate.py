@@ -418,7 +418,7 @@ def send_job_file(kind: str, job_id: str, relpath: str) -> Response:
         abort(404)
     inline = request.args.get("inline") == "1" and path.suffix == ".pdf"
     response = send_file(path, as_attachment=not inline,
-                         download_name=relpath.replace("/", "-"), max_age=0)
+                         download_name=services().jobs.download_name(relpath), max_age=0)
     if inline:  # the browser's own PDF viewer shows it inside the page
         response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
     return response

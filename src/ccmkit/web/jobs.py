@@ -1,42 +1,52 @@
-"""Generation jobs of the web workbench, run by the batch code in worker processes.
+"""Generation jobs of the web workbench, on ``ccmkit.jobs``.
 
 A job is one State's package (with, when asked, its internal brief kept apart), a workshop
 (many States), or an internal workbench document (the engagement list, the barrier map and the
-messaging lines). Each State is a ``batch.run_job`` submitted to a pool of worker processes
-shared by the server, so a long generation never blocks the pages. A job's state is kept on
-disk (``<root>/<id>/status.json``, written atomically), so any server process can show its
-progress and serve its files. Folders and files are named from the random job id, ISO codes
-and vocabulary keys only; nothing typed in a form reaches a path.
+messaging lines). Its state lives in the database (``ccmkit.jobs.store``), so any server
+process shows its progress and serves its files; its tasks run on the server's executor (the
+warm worker pool, shared fairly between users), and each task's completion updates the job.
+Folders and files are named from the random job id, ISO codes and vocabulary keys only;
+nothing typed in a form reaches a path.
 """
 
 from __future__ import annotations
 
-import json
-import os
+import logging
 import re
-import secrets
-import shutil
-import threading
-import time
-import zipfile
-from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
+from threading import Lock
 from typing import Any
 
-from ccmkit import batch as batching
+from flask import Blueprint, abort, redirect, url_for
+from flask_login import current_user
+from sqlalchemy import Engine
+from werkzeug.wrappers import Response
+
 from ccmkit.data.states import Registry
 from ccmkit.documents.subject import Options
 from ccmkit.errors import CcmkitError
-from ccmkit.output import replace_file
+from ccmkit.jobs import handouts
+from ccmkit.jobs.plan import Task, plan
+from ccmkit.jobs.run import (
+    Executor,
+    Result,
+    Settings,
+    WorkerPool,
+    job_context,
+    outcome,
+    registry_for,
+    run_task,
+)
+from ccmkit.jobs.store import JobStore
+from ccmkit.output import MANIFEST
 
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-STATUS_FILE = "status.json"
-KEEP_SECONDS = 24 * 3600
-MAX_RUNNING_PER_USER = 3
+MAX_ACTIVE_PER_USER = 3
+log = logging.getLogger("ccmkit.web.jobs")
 
 
 @dataclass(frozen=True)
@@ -78,63 +88,34 @@ class InternalOrder:
         return "".join(f"-{key}" for key in (self.group, self.region) if key)
 
 
-def _noop() -> None:
-    """Submitted once per worker to start it (its initializer imports the renderers)."""
+# ---------------------------------------------------------------- tasks (run in a worker)
 
-
-def finish_workshop(out: Path, results: Sequence[batching.Result], lang: str, options: Options,
-                    zip_name: str) -> str:
-    """In a worker: the index, the overview and one ZIP with every State's files."""
-    batching.write_index(out, results, True)
-    rendered = batching.render_overview(results, batching.Settings(out), lang, options)
-    for fmt, data in rendered.items():
-        replace_file(out / f"overview.{fmt}", data)
-    target = out / zip_name
-    partial = out / (zip_name + ".partial")
-    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in ("index.csv", "overview.pdf", "overview.docx"):
-            if (out / name).is_file():
-                archive.write(out / name, name)
-        for result in sorted(results, key=lambda r: r.code):
-            if not result.ok:
-                continue
-            archive.write(out / result.code / "manifest.json", f"{result.code}/manifest.json")
-            for relpath in result.files:
-                archive.write(out / relpath, relpath)
-    partial.replace(target)
-    return zip_name
-
-
-def render_brief(job: batching.Job, settings: batching.Settings, log_url: str | None
-                 ) -> list[str]:
-    """In a worker: the State's internal brief in the package's languages and formats.
-
-    Written where the library puts it, ``internal/<ISO3>/brief-<lang>.<fmt>``: outside
-    ``<ISO3>/`` (the package and its ZIP). The outreach history comes from the server's own
-    log (``log_url``).
-    """
+def render_brief(task: Task, settings: Settings, log_url: str | None) -> list[str]:
+    """The State's internal brief in the package's languages and formats, written where the
+    library puts it, ``internal/<ISO3>/brief-<lang>.<fmt>``: outside ``<ISO3>/`` (the
+    package and its ZIP). The outreach history comes from the server's own log."""
     from ccmkit.api import PackageRequest, prepare
     from ccmkit.workbench.brief import brief_files
     from ccmkit.workbench.render import write_all
 
-    if job.error:
-        raise CcmkitError(job.error)
-    registry = batching._registry(settings.status_file, settings.status_as_of, settings.data_dir)
-    subject = prepare(registry, PackageRequest(job.code, job.profile or None, job.options,
-                                               ("brief",), job.profile_where or job.code))
-    rendered = brief_files(subject, Path(), job.languages, job.formats, log_url)
+    if task.error:
+        raise CcmkitError(task.error)
+    registry = registry_for(settings.status_file, settings.status_as_of, settings.data_dir)
+    subject = prepare(registry, PackageRequest(task.code, task.profile or None, task.options,
+                                               ("brief",), task.profile_where or task.code))
+    rendered = brief_files(subject, Path(), task.languages, task.formats, log_url)
     write_all({settings.out / path: data for path, data in rendered.items()})
     return sorted(path.as_posix() for path in rendered)
 
 
 def render_workbench(order: InternalOrder, out: Path) -> list[str]:
-    """In a worker: the engagement list, or the barrier map (and the messaging lines), in
+    """The engagement list, or the barrier map (and the messaging lines), in
     ``internal/<name>-<lang>.<fmt>``; the relative paths."""
     from ccmkit.workbench import barrier_map, export, messaging
     from ccmkit.workbench.render import INTERNAL_DIR, scope_name, write_all
     from ccmkit.workbench.targets import rank
 
-    registry = batching._registry(None, None)
+    registry = registry_for(None, None)
     lang, formats, day = order.lang, order.formats, order.generated
     scope = scope_name(registry, lang, order.group, order.region, None, order.statuses)
     rendered: dict[str, dict[str, bytes]] = {}
@@ -160,231 +141,271 @@ def render_workbench(order: InternalOrder, out: Path) -> list[str]:
     return list(files)
 
 
+# ---------------------------------------------------------------- the server's side
+
+def _message(exc: BaseException) -> str:
+    """What a user may read about a failure: ccmkit's own message, else only its kind (the
+    traceback is in the server log)."""
+    return str(exc) if isinstance(exc, CcmkitError) else type(exc).__name__
+
+
+def _result_row(result: Result) -> dict[str, Any]:
+    row = asdict(result)
+    row["languages"], row["files"] = list(result.languages), list(result.files)
+    return row
+
+
+@dataclass
+class _Progress:
+    """What a running job still waits for (the tasks' callbacks count it down)."""
+
+    remaining: int
+    results: list[Result] = field(default_factory=list)
+    lock: Lock = field(default_factory=Lock)
+
+    def one_done(self, result: Result | None = None) -> bool:
+        """Count one task done; True for the last one."""
+        with self.lock:
+            if result is not None:
+                self.results.append(result)
+            self.remaining -= 1
+            return self.remaining == 0
+
+
 class JobRunner:
-    """Starts jobs, tracks them on disk and finds their files."""
+    """Starts jobs on the executor, records them in the store and finds their files."""
 
-    def __init__(self, root: Path, workers: int) -> None:
+    def __init__(self, root: Path, workers: int, engine: Engine,
+                 executor: Executor | None = None) -> None:
         self.root = root
-        self.workers = max(1, workers)
-        self._pool: ProcessPoolExecutor | None = None
-        self._lock = threading.Lock()
-
-    # ------------------------------------------------------------ worker processes
-
-    def _executor(self, fresh: bool = False) -> ProcessPoolExecutor:
-        with self._lock:
-            if self._pool is None or fresh:
-                if self._pool is not None:
-                    self._pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = ProcessPoolExecutor(
-                    max_workers=self.workers, mp_context=batching.worker_context(),
-                    initializer=batching.warm_worker)
-            return self._pool
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.store = JobStore(engine, root)
+        self.executor: Executor = executor or WorkerPool(max(1, workers))
+        interrupted = self.store.sweep()  # jobs a stopped server left behind
+        if interrupted:
+            log.warning("%d jobs left by a server that stopped are marked interrupted",
+                        interrupted)
 
     def warm(self) -> None:
         """Start the workers now, so the first package does not wait for them."""
-        pool = self._executor()
-        for _ in range(self.workers):
-            pool.submit(_noop)
+        if isinstance(self.executor, WorkerPool):
+            self.executor.warm()
 
     def shutdown(self) -> None:
-        with self._lock:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True, cancel_futures=True)
-                self._pool = None
+        """Stop the workers; this server's unfinished jobs end as interrupted."""
+        self.executor.shutdown()
+        self.store.close()
 
-    def _submit(self, fn: Any, *args: Any) -> Future:
-        try:
-            return self._executor().submit(fn, *args)
-        except BrokenProcessPool:
-            return self._executor(fresh=True).submit(fn, *args)
-
-    # ------------------------------------------------------------ jobs
-
-    def folder(self, job_id: str) -> Path | None:
-        """The job's folder, if ``job_id`` is well formed and the job exists."""
-        if not JOB_ID.match(job_id):
-            return None
-        path = self.root / job_id
-        return path if (path / STATUS_FILE).is_file() else None
+    # ------------------------------------------------------------ reading
 
     def status(self, job_id: str) -> dict[str, Any] | None:
-        """The job's status (None if there is no such job)."""
-        path = self.folder(job_id)
-        if path is None:
+        """The job as the pages show it (None if there is no such job)."""
+        if not JOB_ID.match(job_id):
             return None
-        try:
-            status = json.loads((path / STATUS_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        job = self.store.get(job_id)
+        return job.as_dict() if job else None
+
+    def listed(self, status: dict[str, Any]) -> set[str]:
+        """Every file the job may serve: its results, the brief, the ZIP and, beside the
+        ZIP, each package's manifest (for the ISU)."""
+        files = {f for r in status["results"] for f in r["files"]}
+        files.update(status.get("brief", {}).get("files", ()))
+        if status.get("zip"):
+            files.add(status["zip"])
+        if status["kind"] == "package":
+            files.update(f"{r['code']}/{MANIFEST}" for r in status["results"] if r["ok"])
+        return files
+
+    def folder(self, job_id: str) -> Path | None:
+        """The job's own folder (its previews beside its ``out``), if the job exists."""
+        if self.status(job_id) is None:
             return None
-        if status["state"] == "running" and not _alive(status.get("pid", 0)):
-            status["state"] = "failed"
-            status["error"] = "interrupted"
-        return status
+        path = self.root / job_id
+        path.mkdir(exist_ok=True, mode=0o700)
+        return path
 
     def file(self, job_id: str, relpath: str) -> Path | None:
         """A generated file of a job, only if the job lists it."""
         status = self.status(job_id)
-        if status is None:
-            return None
-        listed = {f for r in status["results"] for f in r["files"]}
-        listed.update(status.get("brief", {}).get("files", ()))
-        if status.get("zip"):
-            listed.add(status["zip"])
-        if relpath not in listed:
+        if status is None or relpath not in self.listed(status):
             return None
         path = self.root / job_id / "out" / relpath
-        return path if path.is_file() else None
+        return path if path.is_file() and not path.is_symlink() else None
+
+    @staticmethod
+    def download_name(relpath: str) -> str:
+        """The name a job's file is downloaded under (``KEN-fr-projet-de-loi.docx``)."""
+        return handouts.file_download_name(relpath)
 
     def running_for(self, owner: int) -> int:
-        if not self.root.is_dir():
-            return 0
-        count = 0
-        for path in self.root.iterdir():
-            status = self.status(path.name)
-            if status and status["owner"] == owner and status["state"] == "running":
-                count += 1
-        return count
+        return self.store.active_count(owner)
 
-    def _new_job(self, owner: int) -> tuple[str, Path]:
-        """A fresh job id and its folder, if the user may start one more generation."""
-        if self.running_for(owner) >= MAX_RUNNING_PER_USER:
-            raise CcmkitError(f"you already have {MAX_RUNNING_PER_USER} generations running; "
-                              "wait for one to finish")
-        self._clean_old()
-        job_id = secrets.token_urlsafe(18)
-        (self.root / job_id / "out").mkdir(parents=True)
-        return job_id, self.root / job_id
+    # ------------------------------------------------------------ starting
 
-    def _status(self, job_id: str, kind: str, label: str, owner: int, total: int
-                ) -> dict[str, Any]:
-        return {
-            "id": job_id, "kind": kind, "label": label, "owner": owner,
-            "pid": os.getpid(), "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "state": "running", "total": total, "done": 0, "failed": 0,
-            "results": [], "zip": "", "error": "",
-        }
+    def _create(self, owner: int, kind: str, label: str, total: int,
+                results: dict[str, Any]) -> tuple[str, Path]:
+        self.store.clean()
+        job_id = self.store.create(owner, kind, label, total, MAX_ACTIVE_PER_USER, results)
+        out = self.root / job_id / "out"
+        out.mkdir(parents=True, mode=0o700)
+        self.store.start(job_id)
+        return job_id, out
 
     def start(self, owner: int, registry: Registry, order: Order) -> str:
-        """Plan the order, start it in the workers and return the job id."""
-        job_id, _folder = self._new_job(owner)
-        planned = batching.plan(
-            registry, [(code, {}) for code in order.codes], languages=order.languages,
-            also=order.also, kinds=order.kinds, formats=order.formats, options=order.options,
-            profiles=None, settings=order.profiles)
-        status = self._status(job_id, order.kind, order.label, owner, len(planned))
+        """Reserve the job (the quota), plan the order, start it on the executor and return
+        the job id."""
+        results: dict[str, Any] = {"results": [], "zip": ""}
         if order.brief:
-            status["brief"] = {"state": "running", "files": [], "error": ""}
-        self._write(job_id, status)
-        thread = threading.Thread(target=self._follow, args=(job_id, status, planned, order),
-                                  name=f"ccmkit-job-{job_id[:6]}", daemon=True)
-        thread.start()
+            results["brief"] = {"state": "running", "files": [], "error": ""}
+        job_id, out = self._create(owner, order.kind, order.label, len(order.codes), results)
+        try:
+            tasks = plan(registry, [(code, {}) for code in order.codes],
+                         languages=order.languages, also=order.also, kinds=order.kinds,
+                         formats=order.formats, options=order.options,
+                         settings=order.profiles or None)
+        except Exception as exc:
+            with job_context(job_id):
+                log.exception("planning failed")
+            self.store.finish(job_id, "failed", _message(exc))
+            raise
+        settings = Settings(out, force=True, zip=order.kind == "package")
+        brief = order.brief and bool(tasks)
+        progress = _Progress(len(tasks) + brief)
+        with job_context(job_id):
+            log.info("%s %s started by user %s: %d States", order.kind, order.label, owner,
+                     len(tasks))
+            submit = self._submitter(job_id, owner)
+            if brief:  # in parallel with the package, in its own folder
+                submit(render_brief, (tasks[0], settings, order.log_url),
+                       lambda f: self._brief_done(job_id, order, settings, progress, f))
+            for task in sorted(tasks, key=lambda t: t.cost, reverse=True):
+                submit(run_task, (task, settings),
+                       lambda f, t=task: self._task_done(job_id, order, settings, progress,
+                                                         outcome(f, t)))
         return job_id
 
     def start_internal(self, owner: int, order: InternalOrder) -> str:
-        """Start an internal workbench document in the workers and return the job id."""
-        job_id, _folder = self._new_job(owner)
-        status = self._status(job_id, order.kind, order.group or order.region or "", owner, 1)
-        status["selection"] = {"statuses": list(order.statuses), "group": order.group,
-                               "region": order.region}
-        self._write(job_id, status)
-        thread = threading.Thread(target=self._follow_internal, args=(job_id, status, order),
-                                  name=f"ccmkit-job-{job_id[:6]}", daemon=True)
-        thread.start()
+        """Start an internal workbench document and return the job id."""
+        job_id, out = self._create(owner, order.kind, order.group or order.region or "", 1, {
+            "results": [], "zip": "", "selection": {
+                "statuses": list(order.statuses), "group": order.group,
+                "region": order.region}})
+        with job_context(job_id):
+            log.info("%s started by user %s", order.kind, owner)
+            self._submitter(job_id, owner)(render_workbench, (order, out),
+                                           lambda f: self._internal_done(job_id, order, f))
         return job_id
 
-    def _follow_internal(self, job_id: str, status: dict[str, Any],
-                         order: InternalOrder) -> None:
-        out = self.root / job_id / "out"
-        try:
-            files = self._submit(render_workbench, order, out).result()
-            status["results"] = [{"code": order.kind, "name": order.kind, "ok": True,
-                                  "message": "", "languages": [order.lang], "files": files}]
-            status["state"] = "done"
-        except Exception as exc:
-            status["state"] = "failed"
-            status["failed"] = 1
-            status["error"] = _message(exc)
-        status["done"] = 1
-        self._write(job_id, status)
-
-    def _follow(self, job_id: str, status: dict[str, Any], planned: list[batching.Job],
-                order: Order) -> None:
-        """Collect each State's result as a worker finishes it; then the hand-outs."""
-        out = self.root / job_id / "out"
-        settings = batching.Settings(out, force=True, zip=order.kind == "package")
-        results: list[batching.Result] = []
-        brief: Future | None = None
-        try:
-            if order.brief and planned:  # in parallel with the package, in its own folder
-                brief = self._submit(render_brief, planned[0], settings, order.log_url)
-            futures = {self._submit(batching.run_job, job, settings): job for job in planned}
-            for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    result = future.result()
-                except Exception as exc:  # a worker died: that State fails, the rest go on
-                    result = batching.Result(job.code, job.name, job.status, job.languages,
-                                             ok=False,
-                                             message=f"worker failed ({type(exc).__name__})")
-                results.append(result)
-                status["done"] += 1
-                status["failed"] += not result.ok
-                status["results"].append({"code": result.code, "name": result.name,
-                                          "ok": result.ok, "message": result.message,
-                                          "languages": list(result.languages),
-                                          "files": list(result.files)})
-                self._write(job_id, status)
-            status["results"].sort(key=lambda r: r["code"])
-            if order.kind == "workshop" and any(r.ok for r in results):
-                name = f"workshop-{order.label}.zip"
-                status["zip"] = self._submit(finish_workshop, out, results, order.overview_lang,
-                                             order.options, name).result()
-            elif order.kind == "package" and results and results[0].ok:
-                status["zip"] = f"{results[0].code}.zip"
-            if brief is not None:
-                self._collect_brief(status, brief)
-            status["state"] = "done"
-        except Exception as exc:
-            status["state"] = "failed"
-            status["error"] = _message(exc)
-        self._write(job_id, status)
-
-    @staticmethod
-    def _collect_brief(status: dict[str, Any], brief: Future) -> None:
-        """The brief's files, or why it failed (the package stands either way)."""
-        try:
-            status["brief"].update(state="done", files=brief.result())
-        except Exception as exc:
-            status["brief"].update(state="failed", error=_message(exc))
-
-    def _write(self, job_id: str, status: dict[str, Any]) -> None:
-        replace_file(self.root / job_id / STATUS_FILE, json.dumps(status, ensure_ascii=False))
-
-    def _clean_old(self) -> None:
-        """Remove finished jobs older than a day."""
-        if not self.root.is_dir():
-            return
-        limit = time.time() - KEEP_SECONDS
-        for path in self.root.iterdir():
-            status = self.status(path.name)
-            if (status and status["state"] != "running"
-                    and (path / STATUS_FILE).stat().st_mtime < limit):
-                shutil.rmtree(path, ignore_errors=True)
-
-
-def _message(exc: BaseException) -> str:
-    """What a user may read about a failure: ccmkit's own message, else only its kind."""
-    return str(exc) if isinstance(exc, CcmkitError) else type(exc).__name__
-
-
-def _alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
+    def cancel(self, job_id: str, owner: int) -> bool:
+        """Cancel the owner's running job: its waiting tasks are dropped."""
+        if not JOB_ID.match(job_id) or not self.store.cancel(job_id, owner):
+            return False
+        with job_context(job_id):
+            dropped = self.executor.cancel(job_id)
+            log.info("cancelled by its owner (%d waiting tasks dropped)", dropped)
         return True
-    return True
+
+    # ------------------------------------------------------------ completions
+
+    def _submitter(self, job_id: str, owner: int) -> Callable[..., None]:
+        """submit(fn, args, then): run ``fn(*args)`` for the job, then ``then(future)``; a
+        failure of ``then`` fails the job (logged with its traceback)."""
+
+        def submit(fn: Callable[..., Any], args: tuple[Any, ...],
+                   then: Callable[[Future[Any]], None]) -> None:
+            def done(future: Future[Any]) -> None:
+                if future.cancelled():
+                    return
+                with job_context(job_id):
+                    try:
+                        then(future)
+                    except Exception as exc:
+                        log.exception("the job failed")
+                        self.store.finish(job_id, "failed", _message(exc))
+
+            self.executor.submit(fn, *args, owner=str(owner), job=job_id).add_done_callback(
+                done)
+
+        return submit
+
+    def _task_done(self, job_id: str, order: Order, settings: Settings,
+                   progress: _Progress, result: Result) -> None:
+        self.store.change(job_id, done=1, failed=int(not result.ok),
+                          append_results=[_result_row(result)])
+        if progress.one_done(result):
+            self._finish(job_id, order, settings, progress.results)
+
+    def _brief_done(self, job_id: str, order: Order, settings: Settings,
+                    progress: _Progress, future: Future[list[str]]) -> None:
+        try:
+            brief = {"state": "done", "files": future.result(), "error": ""}
+        except Exception as exc:  # the package stands either way
+            brief = {"state": "failed", "files": [], "error": _message(exc)}
+        self.store.change(job_id, brief=brief)
+        if progress.one_done():
+            self._finish(job_id, order, settings, progress.results)
+
+    def _finish(self, job_id: str, order: Order, settings: Settings,
+                results: list[Result]) -> None:
+        """After the last State: the package's ZIP, or the workshop's hand-outs."""
+        job = self.store.get(job_id)
+        if job is None or not job.active:
+            return
+        if order.kind == "workshop" and any(r.ok for r in results):
+            name = f"workshop-{order.label}.zip"
+            self._submitter(job_id, int(job.owner))(
+                handouts.finish_workshop,
+                (settings.out, sorted(results, key=lambda r: r.code), settings,
+                 order.overview_lang, order.options, name),
+                lambda f: self._close(job_id, zip=f.result()))
+            return
+        ok = order.kind == "package" and results and results[0].ok
+        self._close(job_id, zip=f"{results[0].code}.zip" if ok else "")
+
+    def _close(self, job_id: str, **results: Any) -> None:
+        """The job's last step: its results in order; done, or failed if no State was
+        generated."""
+        job = self.store.get(job_id)
+        if job is None:
+            return
+        rows = sorted(job.results.get("results", []), key=lambda r: r["code"])
+        self.store.change(job_id, results=rows, **results)
+        state = "done" if any(r["ok"] for r in rows) or not rows else "failed"
+        if self.store.finish(job_id, state):
+            log.info("%s: %d of %d States generated", state, sum(r["ok"] for r in rows),
+                     len(rows))
+
+    def _internal_done(self, job_id: str, order: InternalOrder,
+                       future: Future[list[str]]) -> None:
+        try:
+            files = future.result()
+        except Exception as exc:
+            self.store.change(job_id, done=1, failed=1)
+            self.store.finish(job_id, "failed", _message(exc))
+            log.warning("failed: %s", _message(exc))
+            return
+        self.store.change(job_id, done=1, results=[{
+            "code": order.kind, "name": order.kind, "ok": True, "message": "",
+            "languages": [order.lang], "files": files}])
+        self.store.finish(job_id, "done")
+
+
+# ---------------------------------------------------------------- the pages' one action
+
+bp = Blueprint("jobs", __name__)
+JOB_PAGES = {"package": "generate.job", "workshop": "generate.job",
+             "targets": "workbench.job", "barrier-map": "workbench.job"}
+
+
+@bp.route("/<any(package, workshop, targets, 'barrier-map'):kind>/<job_id>/cancel",
+          methods=["POST"])
+def cancel(kind: str, job_id: str) -> Response:
+    """Cancel the signed-in user's job (its waiting tasks are dropped), back to its page."""
+    from ccmkit.web.services import services
+
+    jobs = services().jobs
+    status = jobs.status(job_id)
+    if status is None or status["kind"] != kind or status["owner"] != current_user.user.id:
+        abort(404)
+    jobs.cancel(job_id, current_user.user.id)
+    return redirect(url_for(JOB_PAGES[kind], kind=kind, job_id=job_id))

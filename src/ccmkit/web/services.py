@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import Engine
 
 from ccmkit.data.states import Registry, load_registry
+from ccmkit.jobs.run import InlineExecutor
 from ccmkit.log.store import Log
 from ccmkit.web.jobs import JobRunner
 
@@ -27,7 +28,9 @@ class Services:
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Services:
         log = Log(config.get("CCMKIT_DB"), user="web")
-        jobs = JobRunner(Path(config["CCMKIT_OUTPUT_DIR"]), int(config["CCMKIT_WORKERS"]))
+        executor = InlineExecutor() if config.get("CCMKIT_EXECUTOR") == "inline" else None
+        jobs = JobRunner(Path(config["CCMKIT_OUTPUT_DIR"]), int(config["CCMKIT_WORKERS"]),
+                         log.engine, executor)
         if config.get("CCMKIT_WARM"):
             jobs.warm()
         return cls(log, jobs)
