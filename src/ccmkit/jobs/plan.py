@@ -136,7 +136,8 @@ def plan(
     ``settings`` a mapping per ISO3 held in memory (the web's per-State settings and form
     choices), used for a State without a profile file. A problem with one entry (unknown
     State, State Party, broken profile, listed twice with different values) becomes that
-    Task's error; the other States still run. Validation goes through the front door (``ccmkit.api.prepare``).
+    Task's error; the other States still run. Validation goes through the front door
+    (``ccmkit.api.prepare``).
     """
     tasks: dict[str, Task] = {}
     rows: dict[str, tuple[dict[str, str], str]] = {}
