@@ -89,6 +89,22 @@ def test_one_page_documents(internal, lang: str) -> None:
     assert pages(internal[("brief", lang)]["pdf"]) <= 2
 
 
+def test_one_page_list_marks_ties_and_ranges(internal, registry: Registry) -> None:
+    """The working group's list shows a shared rank as =N and the range a missing fact
+    allows, and states its tie rule."""
+    from ccmkit.workbench.targets import rank
+
+    ranking = rank(registry, registry.select(("outside",)))
+    top = ranking.top(15)
+    text = " ".join(docx_text(internal[("targets", "en")]["docx"]).split())
+    tied = next(t for t in top if t.tie)
+    assert f"={tied.tie[0]} {tied.state.names['en'].short}" in text
+    uncertain = next(t for t in top if t.uncertain)
+    low, high = (f"{v:g}" for v in uncertain.range)
+    assert f"{uncertain.score:g} ({low} to {high})" in text
+    assert "equal scores are tied" in text.casefold()
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("group", ["ASEAN", "AU", "LAS"])
 def test_barrier_map_by_group_fits_one_page(tmp_path: Path, registry: Registry, lang: str,
