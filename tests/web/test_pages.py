@@ -8,9 +8,8 @@ from html.parser import HTMLParser
 import pytest
 from flask.testing import FlaskClient
 
-from ccmkit import vocab
+from ccmkit import labels, vocab
 from ccmkit.languages import registry
-from ccmkit.web import labels
 from tests.web.conftest import csrf_token
 
 PAGES = ("/states", "/states/COD", "/package", "/workshop", "/targets", "/barrier-map",

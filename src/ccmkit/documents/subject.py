@@ -27,7 +27,6 @@ def _(message: str) -> str:  # marks messages for extraction; translated at rend
     return message
 
 
-REGIONS = (_("Africa"), _("Americas"), _("Asia"), _("Europe"), _("Oceania"))
 DEFAULT_ISSUER = N_("Implementation Support Unit of the Convention on Cluster Munitions")
 # The cover note's default addressee: "%(of)s" is the State's "of" form (names.<lang>.of).
 DEFAULT_ADDRESSEE = N_("The Minister for Foreign Affairs %(of)s")

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+from ccmkit import labels
 from ccmkit.documents.subject import Options, format_as_of
 from ccmkit.jobs.run import Executor, Result, Settings, WorkerDied, registry_for
 from ccmkit.output import MANIFEST, read_bytes_nofollow, read_manifest, replace_file, zip_bytes
@@ -49,7 +50,8 @@ def render_overview(results: Sequence[Result], settings: Settings, lang: str,
     locale = get_locale(lang)
     _ = locale.gettext
     generated = datetime.combine(options.generated, time(12), tzinfo=UTC)
-    rows = [{"code": r.code, "name": r.name or r.code, "status": r.status,
+    rows = [{"code": r.code, "name": r.name or r.code,
+             "status": _(labels.STATUS[r.status]) if r.status in labels.STATUS else "",
              "languages": ", ".join(r.languages), "ok": r.ok, "message": r.message,
              "count": len(r.files)} for r in sorted(results, key=lambda r: r.code)]
     context = {

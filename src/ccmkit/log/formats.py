@@ -176,7 +176,7 @@ SUMMARY_HEADING = N_("Summary of activities")
 
 
 def _labels() -> tuple[dict[str, str], dict[str, str]]:
-    from ccmkit.web.labels import CHANNEL, STAGE
+    from ccmkit.labels import CHANNEL, STAGE
 
     return STAGE, CHANNEL
 

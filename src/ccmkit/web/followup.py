@@ -10,12 +10,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ccmkit import labels
 from ccmkit.errors import CcmkitError, StateNotFound
 from ccmkit.log import calendar
 from ccmkit.log.formats import report_data, report_document, report_xlsx, rows, to_csv, to_xlsx
 from ccmkit.log.store import Fields, Record
 from ccmkit.vocab import STAGES
-from ccmkit.web import labels
 from ccmkit.web.forms import LogForm
 from ccmkit.web.i18n import _, current_lang
 from ccmkit.web.security import limiter

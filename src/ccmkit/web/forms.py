@@ -20,7 +20,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ccmkit import labels
 from ccmkit.i18n import N_
+from ccmkit.labels import CONCERN as CONCERN_LABELS
+from ccmkit.labels import ENGAGEMENT as ENGAGEMENT_LABELS
 from ccmkit.languages import registry as language_registry
 from ccmkit.vocab import (
     BARRIERS,
@@ -38,9 +41,7 @@ from ccmkit.vocab import (
     STAGES,
     STATUS_SELECTORS,
 )
-from ccmkit.web import labels
 from ccmkit.web.i18n import _, current_lang
-from ccmkit.workbench.labels import CONCERN_LABELS, ENGAGEMENT_LABELS
 
 LANGS = tuple(language_registry())
 TARGET_STATUSES = ("outside", *(s for s in STATUS_SELECTORS if s not in ("outside", "state_party")))
@@ -73,7 +74,11 @@ class Checkboxes(SelectMultipleField):
 def translated(mapping: Mapping[str, str], values: Iterable[str],
                group: str | None = None) -> list[SelectChoice]:
     """Choices with their labels in the interface language."""
-    return [SelectChoice(v, _(mapping[v]), optgroup=group) for v in values]
+    return [SelectChoice(v, _first_upper(_(mapping[v])), optgroup=group) for v in values]
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def one_line(form: object, field: Any) -> None:

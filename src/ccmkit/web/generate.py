@@ -23,6 +23,7 @@ from ccmkit.data.states import State
 from ccmkit.documents import DOCUMENTS
 from ccmkit.documents.subject import Options, Subject
 from ccmkit.errors import CcmkitError, NotEligible, StateNotFound
+from ccmkit.labels import CONCERN as CONCERN_LABELS
 from ccmkit.languages import get_locale
 from ccmkit.log.settings import Settings
 from ccmkit.log.store import Fields, read_package
@@ -33,7 +34,6 @@ from ccmkit.web.i18n import _, current_lang
 from ccmkit.web.jobs import Order
 from ccmkit.web.services import services
 from ccmkit.web.states import state_name
-from ccmkit.workbench.labels import CONCERN_LABELS
 
 bp = Blueprint("generate", __name__)
 PREVIEW_DIR = "preview"  # in the job's folder: the documents' HTML, shown before the PDFs

@@ -11,16 +11,17 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ccmkit import labels
 from ccmkit.data import lookup
 from ccmkit.data.states import State
 from ccmkit.errors import CcmkitError, StateNotFound
+from ccmkit.labels import TOKEN as TOKEN_LABELS
 from ccmkit.log.settings import FIELDS, Settings
 from ccmkit.report import state_record
 from ccmkit.vocab import GROUPINGS, STATUS_SELECTORS
-from ccmkit.web import followup, labels
+from ccmkit.web import followup
 from ccmkit.web.i18n import _, current_lang
 from ccmkit.web.services import services
-from ccmkit.workbench.labels import TOKEN_LABELS
 
 bp = Blueprint("states", __name__)
 ISO3 = re.compile(r"^[A-Za-z]{3}$")
@@ -50,7 +51,7 @@ def state_label(iso3: str) -> str:
 @bp.app_template_global("fact_value")
 def fact_value(name: str, fact: dict) -> str:
     """A fact's value (or values) in the interface language."""
-    from ccmkit.workbench.labels import TOKEN_LABELS
+    from ccmkit.labels import TOKEN as TOKEN_LABELS
 
     values = fact["value"] if isinstance(fact["value"], list) else [fact["value"]]
     return ", ".join(_(labels.VALUE.get(v) or TOKEN_LABELS.get(v) or v) for v in values)

@@ -17,10 +17,11 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
+from ccmkit import labels
 from ccmkit.errors import CcmkitError
 from ccmkit.i18n import N_
+from ccmkit.labels import fact_label
 from ccmkit.vocab import FORMATS, GROUPINGS
-from ccmkit.web import labels
 from ccmkit.web.forms import BarrierMapForm, TargetsDocumentForm, TargetsFilter
 from ccmkit.web.generate import own_job, send_job_file
 from ccmkit.web.i18n import _, current_lang
@@ -28,7 +29,6 @@ from ccmkit.web.jobs import InternalOrder
 from ccmkit.web.services import services
 from ccmkit.workbench import barrier_map as mapping
 from ccmkit.workbench import export
-from ccmkit.workbench.labels import fact_label
 from ccmkit.workbench.render import scope_name
 from ccmkit.workbench.targets import CRITERIA, TIE_RULE, Ranking, rank
 

@@ -12,32 +12,24 @@ from typing import Any
 
 from babel import Locale as BabelLocale
 
-from ccmkit import rules
+from ccmkit import labels, rules
 from ccmkit.data.facts import Observation
 from ccmkit.data.schema import scrub
 from ccmkit.documents import DOCUMENTS
 from ccmkit.documents.subject import Subject
 from ccmkit.i18n import N_, gettext_for
+from ccmkit.labels import BARRIER as BARRIER_LABELS
+from ccmkit.labels import CHOICE as CHOICE_LABELS
+from ccmkit.labels import STATUS as STATUS_LABELS
+from ccmkit.labels import TOKEN as TOKEN_LABELS
+from ccmkit.labels import fact_label
 from ccmkit.languages import get_language
 from ccmkit.report import state_record
-from ccmkit.workbench.labels import (
-    BARRIER_LABELS,
-    CHOICE_LABELS,
-    STATUS_LABELS,
-    TOKEN_LABELS,
-    fact_label,
-)
 from ccmkit.workbench.messaging import messages
 from ccmkit.workbench.render import INTERNAL_DIR, base_context, render_internal
 from ccmkit.workbench.targets import Ranking, rank
 
 TITLE = N_("Brief")
-ROUTE_LABELS = {"ratification": N_("ratification"), "acceptance": N_("acceptance"),
-                "approval": N_("approval"), "accession": N_("accession")}
-VALUE_LABELS = {"minimal": N_("minimum credible implementation"), "full": N_("full model law"),
-                "common-law": N_("common law"), "civil-law": N_("civil law"),
-                "firm": N_("shown"), "conditional": N_("shown as conditional"),
-                "left out": N_("omitted")}
 NO_LOG = N_("No log entries.")
 # The ask for the next meeting, by the key :func:`ccmkit.rules.next_ask` chooses.
 ASK_TEXT = {
@@ -188,7 +180,7 @@ def context(subject: Subject, lang: str, ranking: Ranking | None = None,
         "iso3": state.iso3,
         "status": _(STATUS_LABELS[state.status]),
         "signed": language.long_date(m.signature_date) if m.signature_date else None,
-        "route": _(ROUTE_LABELS[subject.route]),
+        "route": _(labels.ROUTE[subject.route]),
         "groupings": ", ".join(state.groupings),
         "region": state.region,
         "rank": place.shown_rank if place else None,
@@ -210,7 +202,8 @@ def context(subject: Subject, lang: str, ranking: Ranking | None = None,
         "languages": ", ".join(names.get(code, code)
                                for code in (package_languages or state.languages)),
         "choices": [{"label": _(CHOICE_LABELS.get(c.name, c.name)),
-                     "value": _(VALUE_LABELS[c.value]) if c.value in VALUE_LABELS else c.value,
+                     "value": _(labels.CHOICE_VALUE[c.value]) if c.value in labels.CHOICE_VALUE
+                     else c.value,
                      "reason": reason_in(c, lang)}
                     for c in subject.choices() if c.name != "barrier"],
         "history": history,

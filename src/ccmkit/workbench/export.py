@@ -10,8 +10,9 @@ from typing import Any
 
 from ccmkit.data.states import Registry
 from ccmkit.i18n import N_, gettext_for
+from ccmkit.labels import STATUS as STATUS_LABELS
+from ccmkit.labels import fact_label
 from ccmkit.sheets import csv_text, xlsx_bytes
-from ccmkit.workbench.labels import STATUS_LABELS, fact_label
 from ccmkit.workbench.render import base_context, render_internal
 from ccmkit.workbench.targets import CRITERIA, MISSING_RULE, TIE_RULE, Ranking, Target
 

@@ -20,9 +20,9 @@ from ccmkit.data.schema import Strict, Text, read_yaml, validate
 from ccmkit.data.states import Registry
 from ccmkit.errors import DataError
 from ccmkit.i18n import N_, gettext_for
+from ccmkit.labels import BARRIER as BARRIER_LABELS
 from ccmkit.resources import templates_dir
 from ccmkit.vocab import BARRIERS
-from ccmkit.workbench.labels import BARRIER_LABELS
 from ccmkit.workbench.render import base_context, render_internal
 
 TITLE = N_("Universalization messaging lines")

@@ -15,9 +15,9 @@ from typing import Any
 from ccmkit.data.states import Registry
 from ccmkit.documents.subject import format_as_of
 from ccmkit.i18n import N_, gettext_for
+from ccmkit.labels import INTERNAL, INTERNAL_NOTICE
 from ccmkit.languages import get_locale
 from ccmkit.output import replace_file
-from ccmkit.workbench.labels import INTERNAL, INTERNAL_NOTICE
 
 INTERNAL_DIR = "internal"
 
@@ -83,7 +83,7 @@ def scope_name(registry: Registry, lang: str, group: str | None = None,
         parts.append(record.names.get(lang) or record.key)
     parts += [p for p in (region, subregion) if p]
     if statuses and set(statuses) != {"outside"}:
-        from ccmkit.workbench.labels import STATUS_LABELS
+        from ccmkit.labels import STATUS as STATUS_LABELS
 
         parts.append(", ".join(_(STATUS_LABELS[s]) for s in statuses if s in STATUS_LABELS))
     return "; ".join(parts) or _("all States outside the Convention")

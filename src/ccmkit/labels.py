@@ -1,7 +1,8 @@
-"""Interface labels for the values of ccmkit's vocabularies (the values stay in vocab.py).
+"""The words for the values of ccmkit's vocabularies (the values stay in vocab.py), once, for
+the web pages and the internal documents alike.
 
-Each label is marked with ``N_`` for extraction and translated when a page is shown; a test
-checks that every value of each vocabulary has its label.
+Each label is marked with ``N_`` for extraction and translated when shown; a test checks that
+every value of each vocabulary has its label.
 """
 
 from __future__ import annotations
@@ -49,12 +50,51 @@ VALUE = {
     "mixed": N_("mixed"),
     "in_transition": N_("in transition"),
 }
-BARRIER = {
-    "legal_technical": N_("Legal or technical"),
-    "defence_security": N_("Defence and security posture"),
-    "regional_alignment": N_("Regional political alignment"),
-    "awareness": N_("Lack of awareness"),
-    "bandwidth": N_("Not a priority / bandwidth"),
+BARRIER = {  # the work plan's five categories
+    "legal_technical": N_("legal and technical"),
+    "defence_security": N_("defence and security posture"),
+    "regional_alignment": N_("regional political alignment"),
+    "awareness": N_("lack of awareness"),
+    "bandwidth": N_("not a priority or lack of capacity"),
+}
+CONCERN = {
+    "security_defence": N_("security and defence"),
+    "stockpile_destruction": N_("cost or time of stockpile destruction (Art. 3)"),
+    "clearance_capacity": N_("capacity to clear in time (Art. 4)"),
+    "users_responsibility": N_("users and producers should bear the burden"),
+    "interoperability": N_("joint operations with States not party (Art. 21)"),
+    "definition": N_("scope of the definition (Art. 2)"),
+    "insufficient_ambition": N_("the Convention is not strict enough"),
+    "process_outside_un": N_("negotiated outside the United Nations"),
+    "territorial_conflict": N_("an unresolved conflict, occupation or peace process"),
+    "regional_alignment": N_("waits for its neighbours or region"),
+    "capacity_priority": N_("capacity or other priorities"),
+    "none_stated": N_("none stated"),
+}
+ENGAGEMENT = {
+    "pledged": N_("pledged to join"),
+    "process_under_way": N_("domestic process under way"),
+    "considering": N_("considering joining"),
+    "de_facto_compliance": N_("complies in practice"),
+    "voluntary_report": N_("voluntary transparency report"),
+    "supports_norm": N_("supports the humanitarian aims"),
+    "none": N_("none recorded"),
+}
+TOKEN = {**VALUE, **CONCERN, **ENGAGEMENT}  # every value a fact may hold
+INTERNAL = N_("INTERNAL")
+INTERNAL_NOTICE = N_("For the ISU and the coordinators only; not for transmission to any "
+                     "State.")
+CHOICE_VALUE = {  # the values of the package's choices, as the internal brief words them
+    "minimal": N_("minimum credible implementation"), "full": N_("full model law"),
+    "common-law": N_("common law"), "civil-law": N_("civil law"),
+    "firm": N_("shown"), "conditional": N_("shown as conditional"), "left out": N_("omitted"),
+}
+CHOICE = {  # the package's choices, as the internal brief names them
+    "barrier": N_("Barrier"),
+    "legislation.variant": N_("Model legislation"),
+    "legislation.drafting": N_("Drafting style"),
+    "steps.stockpiles": N_("Stockpile destruction deadline (Art. 3)"),
+    "steps.contamination": N_("Clearance deadline (Art. 4)"),
 }
 DOC_KIND = {
     "instrument": N_("Model instrument"),
@@ -147,6 +187,7 @@ ALL = {
     "doc_kind": DOC_KIND, "format": FORMAT, "legislation": LEGISLATION, "qa_length": QA_LENGTH,
     "drafting": DRAFTING, "signatory_title": SIGNATORY_TITLE, "role": ROLE, "stage": STAGE,
     "channel": CHANNEL, "language": LANGUAGE, "region": REGION, "action": ACTION,
+    "concern": CONCERN, "engagement": ENGAGEMENT,
 }
 
 
