@@ -31,7 +31,7 @@ def serve(host: str, port: int, workers: int | None, db_url: str | None) -> None
     _check_free(host, port)
     app = create_app(config)
     try:
-        server = make_server(host, port, app, threaded=True)
+        server = make_server(host, port, app, threaded=True, request_handler=_quiet_handler())
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}; "
                                    "choose another --port") from None
@@ -45,6 +45,17 @@ def serve(host: str, port: int, workers: int | None, db_url: str | None) -> None
     finally:
         server.server_close()
         app.extensions["ccmkit"].jobs.shutdown()
+
+
+def _quiet_handler() -> type:
+    """Werkzeug's request handler without its version banner (``Server: ccmkit``)."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    class Handler(WSGIRequestHandler):
+        def version_string(self) -> str:
+            return "ccmkit"
+
+    return Handler
 
 
 def _check_free(host: str, port: int) -> None:
@@ -114,8 +125,11 @@ def users_list(db_url: str | None) -> None:
 @click.argument("name")
 @DB_OPTION
 def users_remove(name: str, db_url: str | None) -> None:
-    """Remove the user NAME (their open sessions end)."""
-    from ccmkit.web.users import remove_user
+    """Remove the user NAME: their open sessions end and their jobs' files are deleted (the
+    server's job folder, $CCMKIT_WEB_OUTPUT); a user created later never gets their id."""
+    from ccmkit.web import job_root
+    from ccmkit.web.users import remove_jobs, remove_user
 
-    remove_user(_engine(db_url), name)
-    click.echo(f"user {name} removed")
+    owner = remove_user(_engine(db_url), name)
+    jobs = remove_jobs(job_root(), owner)
+    click.echo(f"user {name} removed" + (f" with {jobs} jobs" if jobs else ""))

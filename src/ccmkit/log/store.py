@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ccmkit.errors import CcmkitError
+from ccmkit.errors import CcmkitError, StorageError
 from ccmkit.log.db import describe, make_engine, resolve_url, writing
 from ccmkit.log.migrate import upgrade
 from ccmkit.log.models import Change, Entry
@@ -270,9 +270,9 @@ class Log:
             yield
         except DBAPIError as exc:
             detail = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-            raise CcmkitError(f"log at {describe(self.url)}: {detail}") from None
+            raise StorageError(f"log at {describe(self.url)}: {detail}") from None
         except SQLAlchemyError as exc:
-            raise CcmkitError(f"log at {describe(self.url)}: {exc}") from None
+            raise StorageError(f"log at {describe(self.url)}: {exc}") from None
 
     @contextmanager
     def _write(self) -> Iterator[Session]:

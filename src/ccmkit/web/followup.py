@@ -13,6 +13,7 @@ from ccmkit.errors import CcmkitError
 from ccmkit.log.formats import report_data, rows, to_csv, to_xlsx
 from ccmkit.log.store import Fields, Record
 from ccmkit.vocab import STAGES
+from ccmkit.web.errors import public_message
 from ccmkit.web.forms import LogForm
 from ccmkit.web.i18n import current_lang
 from ccmkit.web.services import services
@@ -49,14 +50,14 @@ def index() -> Response | str | tuple[str, int]:
         try:
             services().log_as(current_user.name).add(Fields(**_fields(form)))
         except CcmkitError as exc:
-            error = str(exc)
+            error = public_message(exc)
         else:
             return redirect(url_for("log.index"))
     state, stage = _filters()
     try:
         records = services().log.records(state=state, stage=stage)
     except CcmkitError as exc:
-        records, error = [], error or str(exc)
+        records, error = [], error or public_message(exc)
     page = render_template("log.html", form=form, records=records, error=error,
                            state=state or "", stage=stage or "", stages=STAGES)
     return (page, 400) if request.method == "POST" else page
@@ -75,7 +76,7 @@ def edit(record_id: int) -> Response | str | tuple[str, int]:
         try:
             services().log_as(current_user.name).edit(record_id, **_fields(form))
         except CcmkitError as exc:
-            error = str(exc)
+            error = public_message(exc)
         else:
             return redirect(url_for("log.index"))
     page = render_template("log_edit.html", form=form, record=record, error=error,

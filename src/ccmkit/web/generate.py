@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from ccmkit.documents.subject import Options
 from ccmkit.errors import CcmkitError, StateNotFound
 from ccmkit.vocab import DOC_KINDS, FORMATS
+from ccmkit.web.errors import public_message
 from ccmkit.web.forms import PackageForm, WorkshopForm
 from ccmkit.web.i18n import _, current_lang
 from ccmkit.web.jobs import Order
@@ -43,7 +44,7 @@ def package() -> Response | str | tuple[str, int]:
                     job_id = services().jobs.start(current_user.user.id, registry,
                                                    package_order(form, state.iso3))
                 except CcmkitError as exc:
-                    error = str(exc)
+                    error = public_message(exc)
                 else:
                     return redirect(url_for("generate.job", kind="package", job_id=job_id))
     status = 400 if request.method == "POST" else 200
@@ -101,7 +102,7 @@ def workshop() -> Response | str | tuple[str, int]:
             try:
                 job_id = services().jobs.start(current_user.user.id, registry, order)
             except CcmkitError as exc:
-                error = str(exc)
+                error = public_message(exc)
             else:
                 return redirect(url_for("generate.job", kind="workshop", job_id=job_id))
     status = 400 if request.method == "POST" else 200
