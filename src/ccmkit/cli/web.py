@@ -130,6 +130,7 @@ def users_remove(name: str, db_url: str | None) -> None:
     from ccmkit.web import job_root
     from ccmkit.web.users import remove_jobs, remove_user
 
-    owner = remove_user(_engine(db_url), name)
-    jobs = remove_jobs(job_root(), owner)
+    engine = _engine(db_url)
+    owner = remove_user(engine, name)
+    jobs = remove_jobs(job_root(), engine, owner)
     click.echo(f"user {name} removed" + (f" with {jobs} jobs" if jobs else ""))

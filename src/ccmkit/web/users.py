@@ -11,6 +11,7 @@ import hashlib
 import re
 import secrets
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -121,17 +122,42 @@ def remove_user(engine: Engine, name: str) -> int:
     return int(found)
 
 
-def remove_jobs(root: Path, owner: int) -> int:
-    """Delete every job of user id ``owner`` under the server's job folder ``root`` (its files,
-    internal briefs included); returns how many."""
+JOBS_MARK = ".database"  # in the job folder: which database's user ids own its jobs
+
+
+def _database_mark(engine: Engine) -> str:
+    return hashlib.sha256(describe(str(engine.url)).encode()).hexdigest()
+
+
+def bind_jobs(root: Path, engine: Engine) -> None:
+    """Mark the server's job folder as owned by this database's users, and delete the jobs of
+    users who no longer exist in it (removed while the server was stopped)."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / JOBS_MARK).write_text(_database_mark(engine), encoding="ascii")
+    known = {user.id for user in list_users(engine)}
+    _remove_jobs(root, lambda owner: owner not in known)
+
+
+def remove_jobs(root: Path, engine: Engine, owner: int) -> int:
+    """Delete every job of user id ``owner`` (its files, internal briefs included) in the job
+    folder of the server using this database; returns how many (0 for another database's
+    folder)."""
+    try:
+        mark = (root / JOBS_MARK).read_text(encoding="ascii")
+    except OSError:
+        return 0
+    if mark != _database_mark(engine):
+        return 0
+    return _remove_jobs(root, lambda found: found == owner)
+
+
+def _remove_jobs(root: Path, chosen: Callable[[int], bool]) -> int:
     from ccmkit.web.jobs import JobRunner
 
-    if not root.is_dir():
-        return 0
     runner, removed = JobRunner(root, 1), 0
     for path in root.iterdir():
         status = runner.status(path.name)
-        if status is not None and status.get("owner") == owner:
+        if status is not None and chosen(status.get("owner", -1)):
             shutil.rmtree(path, ignore_errors=True)
             removed += 1
     return removed
