@@ -3,9 +3,19 @@ errors without tracebacks."""
 
 from __future__ import annotations
 
+import contextlib
+import http.client
+import os
+import signal
+import socket
 import sqlite3
+import stat
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import unquote, urlencode
 
 import pytest
 from argon2 import PasswordHasher
@@ -18,7 +28,8 @@ from ccmkit.log.db import writing
 from ccmkit.web.errors import scrub
 from ccmkit.web.security import PUBLIC
 from ccmkit.web.users import add_user, remove_user, sessions, set_password
-from tests.web.conftest import EDITOR, VIEWER, csrf_token, make_app, sign_in
+from tests.web.conftest import EDITOR, TOKEN, VIEWER, csrf_token, make_app, sign_in
+
 
 @pytest.fixture(autouse=True)
 def _cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -124,7 +135,8 @@ def _through_proxy(client: FlaskClient, who: tuple[str, str], client_address: st
     token = csrf_token(client)
     return client.post("/login", data={"name": who[0], "password": who[1], "csrf_token": token},
                        headers={"X-Forwarded-For": client_address,
-                                "X-Forwarded-Proto": "https"},
+                                "X-Forwarded-Proto": "https",
+                                "Referer": "https://localhost/login"},
                        environ_base={"REMOTE_ADDR": "127.0.0.1"})
 
 
@@ -196,12 +208,11 @@ def test_next_never_leaves_the_site(client: FlaskClient) -> None:
         assert response.headers["Location"] == "/states", target
         client.post("/logout", data={"csrf_token": csrf_token(client, "/states")})
     for target in AWAY:
-        raw = target.replace("%09", "\t").replace("%0D", "\r").replace("%0A", "\n")
-        for value in (target, raw.replace("%00", "\0").replace("%5C", "\\")):
-            response = client.post("/language", data={"lang": "en", "next": value,
-                                                      "csrf_token": csrf_token(client)})
-            assert response.status_code == 302, value
-            assert response.headers["Location"] == "/states", value
+        value = unquote(target)  # as a browser's form would send it
+        response = client.post("/language", data={"lang": "en", "next": value,
+                                                  "csrf_token": csrf_token(client)})
+        assert response.status_code == 302, value
+        assert response.headers["Location"] == "/states", value
     token = csrf_token(client)
     response = client.post("/login?next=/states/KEN", data={
         "name": EDITOR[0], "password": EDITOR[1], "csrf_token": token})
@@ -373,3 +384,113 @@ def test_sign_in_page_in_the_chosen_language(client: FlaskClient, lang: str,
     token = csrf_token(client)
     client.post("/language", data={"lang": lang, "csrf_token": token, "next": "/login"})
     assert expected in client.get("/login").get_data(as_text=True)
+
+
+class Browser:
+    """A browser by hand over http.client: it keeps the ``Secure`` session cookie that urllib
+    would not send back over http://127.0.0.1, and follows nothing on its own."""
+
+    def __init__(self, port: int, cookie: str | None = None) -> None:
+        self.port = port
+        self.cookie = cookie
+
+    def request(self, method: str, path: str, form: dict[str, str] | None = None
+                ) -> tuple[int, dict[str, str], str]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"Cookie": f"ccmkit_session={self.cookie}"} if self.cookie else {}
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        found = {k.lower(): v for k, v in response.getheaders()}
+        for key, value in response.getheaders():
+            if key.lower() == "set-cookie" and value.startswith("ccmkit_session="):
+                self.cookie = value.split(";", 1)[0].split("=", 1)[1] or None
+        connection.close()
+        return response.status, found, text
+
+    def token(self, path: str) -> str:
+        _status, _headers, page = self.request("GET", path)
+        found = TOKEN.search(page)
+        assert found, path
+        return found.group(1) or found.group(2)
+
+    def sign_in(self, name: str, password: str) -> int:
+        token = self.token("/login")
+        return self.request("POST", "/login", {"name": name, "password": password,
+                                               "csrf_token": token})[0]
+
+
+def _ccmkit(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ccmkit", *args], env=env,
+                          capture_output=True, text=True, timeout=120, check=True)
+
+
+def test_live_server_banner_file_modes_and_removed_users(tmp_path: Path) -> None:
+    """F16, F11, F4 on a real `ccmkit serve` started under umask 022: no version banner; the
+    job folder 0700, its files and the SQLite log 0600; a removed user's job is deleted and a
+    user created later cannot open it; a cookie copied before sign-out stops working."""
+    env = {**os.environ, "CCMKIT_DB": str(tmp_path / "log.sqlite3"),
+           "CCMKIT_WEB_OUTPUT": str(tmp_path / "jobs"), "CCMKIT_SECRET_KEY": "live-test",
+           "XDG_DATA_HOME": str(tmp_path / "xdg"), "PYTHONPATH": os.pathsep.join(sys.path)}
+    _ccmkit(env, "users", "add", "carol", "--role", "editor", "--password", "carol-password-1")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = (tmp_path / "server.log").open("wb")
+    server = subprocess.Popen(  # its own process group: its workers end with it (below)
+        [sys.executable, "-m", "ccmkit", "serve", "--port", str(port), "--workers", "1"],
+        env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
+        preexec_fn=lambda: os.umask(0o022))
+    try:
+        carol = Browser(port)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, headers, _page = carol.request("GET", "/login")
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline
+                time.sleep(0.3)
+        assert headers["server"] == "ccmkit"
+        assert carol.sign_in("carol", "carol-password-1") == 302
+        token = carol.token("/package")
+        status, headers, _page = carol.request("POST", "/package", {
+            "state": "USA", "languages": "en", "documents": "cover_note", "formats": "pdf",
+            "brief": "y", "csrf_token": token})
+        assert status == 302, _page
+        job = headers["location"]
+        while 'data-state="running"' in (page := carol.request("GET", job)[2]):
+            assert time.monotonic() < deadline + 180, "generation did not finish"
+            time.sleep(0.5)
+        assert 'data-state="done"' in page
+        folder = tmp_path / "jobs" / job.rsplit("/", 1)[1]
+        files = [p for p in folder.rglob("*") if p.is_file()]
+        assert any(p.name.startswith("brief-") for p in files)
+        for path in [folder, *(p for p in folder.rglob("*") if p.is_dir())]:
+            assert stat.S_IMODE(path.stat().st_mode) == 0o700, path
+        for path in [*files, tmp_path / "log.sqlite3"]:
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+        removed = _ccmkit(env, "users", "remove", "carol")
+        assert "with 1 jobs" in removed.stdout
+        assert not folder.exists()
+        assert carol.request("GET", job)[0] == 302  # carol's session ended with her account
+        _ccmkit(env, "users", "add", "dave", "--role", "viewer", "--password", "dave-password-1")
+        dave = Browser(port)
+        assert dave.sign_in("dave", "dave-password-1") == 302
+        assert dave.request("GET", job)[0] == 404
+        copied = Browser(port, dave.cookie)
+        assert copied.request("GET", "/states")[0] == 200
+        assert dave.request("POST", "/logout", {"csrf_token": dave.token("/states")})[0] == 302
+        assert copied.request("GET", "/states")[0] == 302
+    finally:
+        server.send_signal(signal.SIGINT)  # Ctrl-C: the server stops its worker pool
+        server.wait(timeout=60)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)  # anything of this server left behind
+        log.close()
+    assert "Traceback" not in (tmp_path / "server.log").read_text()

@@ -84,10 +84,10 @@ _UNSAFE_IN_TARGET = re.compile(r"[\x00-\x20\x7f\\]")
 def safe_next(target: str | None) -> str:
     """A path of this site to go back to after signing in; anything else (another host, a
     scheme, ``//host``, ``/\\host``, control characters) gives the States page."""
-    if target and not _UNSAFE_IN_TARGET.search(target):
+    if target and target.startswith("/") and not target.startswith("//") \
+            and not _UNSAFE_IN_TARGET.search(target):
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and parts.path.startswith("/") \
-                and not parts.path.startswith("//"):
+        if not parts.scheme and not parts.netloc and not parts.path.startswith("//"):
             return target
     return url_for("states.index")
 

@@ -31,7 +31,7 @@ STORAGE_MESSAGE = N_("The log is busy or cannot be reached just now. Nothing was
                      "again in a moment.")
 # What a web page never shows: a URL with a scheme (a database URL) or an absolute path of two
 # or more parts (a folder of the server).
-_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://\S+")
+_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://(?:[^\s'\"]*[^\s'\":,;.)])?")
 _PATH = re.compile(r"(?<![\w.~/-])(?:/[\w.@+~-]+){2,}/?")
 CSRF_MESSAGE = N_("This form has expired or lacks its security token. Reload the page and send "
                   "it again.")

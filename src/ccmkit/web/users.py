@@ -197,13 +197,14 @@ def session_user(engine: Engine, token: str, lifetime: timedelta, idle: timedelt
     ``idle`` ago (else the session is ended); None for an ended or unknown session."""
     key = _session_key(token)
     with engine.connect() as conn:
-        row = conn.execute(select(users, sessions.c.created_at, sessions.c.seen_at)
+        row = conn.execute(select(users, sessions.c.created_at.label("signed_in"),
+                                  sessions.c.seen_at)
                            .join(sessions, sessions.c.user_id == users.c.id)
                            .where(sessions.c.id == key)).first()
     if row is None:
         return None
     now = datetime.now(UTC)
-    if now - _aware(row.created_at) > lifetime or now - _aware(row.seen_at) > idle:
+    if now - _aware(row.signed_in) > lifetime or now - _aware(row.seen_at) > idle:
         end_session(engine, token)
         return None
     if now - _aware(row.seen_at) > min(SEEN_EVERY, idle / 4):
