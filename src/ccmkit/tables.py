@@ -4,12 +4,23 @@ that a spreadsheet never reads a value as a formula. Used by every import and ex
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ccmkit.errors import CcmkitError
+
+# Bounds of every spreadsheet read (imports of the log, facts reviews): checked before or while
+# reading, so a hostile file costs little memory and time.
+MAX_BYTES = 20 * 1024 * 1024  # the file as given
+MAX_UNPACKED = 64 * 1024 * 1024  # an XLSX's parts once unpacked (a zip bomb is refused unread)
+MAX_LINES = 20_000  # lines, the header and blank lines included
+MAX_CELL = 32_767  # characters in one cell (Excel's own limit)
+MAX_SECONDS = 120.0  # reading one file
 
 
 def _decode(raw: bytes, path: Path) -> str:
@@ -19,6 +30,43 @@ def _decode(raw: bytes, path: Path) -> str:
         except UnicodeDecodeError:
             continue
     raise CcmkitError(f"{path}: neither UTF-8 nor Windows-1252 text; save it as CSV UTF-8")
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes, refused above MAX_BYTES (checked before reading it)."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise CcmkitError(f"{path}: cannot read it ({exc.strerror})") from None
+    if len(raw) > MAX_BYTES:
+        raise CcmkitError(f"{path}: larger than {MAX_BYTES // 2**20} MiB; split it into "
+                          "smaller files")
+    return raw
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file to import (bounded as read_table bounds it): the same file given
+    twice is recognised."""
+    return hashlib.sha256(_read_bounded(path)).hexdigest()
+
+
+def _bounded(path: Path, rows: Iterator[tuple[int, list[Any]]]
+             ) -> Iterator[tuple[int, list[Any]]]:
+    """``rows`` within MAX_LINES lines, MAX_CELL characters a cell and MAX_SECONDS."""
+    deadline = time.monotonic() + MAX_SECONDS
+    for line, row in rows:
+        if line > MAX_LINES:
+            raise CcmkitError(f"{path}: more than {MAX_LINES} lines; split it into smaller "
+                              "files")
+        for cell in row:
+            if isinstance(cell, str) and len(cell) > MAX_CELL:
+                raise CcmkitError(f"{path}: line {line}: a cell of {len(cell)} characters, "
+                                  f"more than {MAX_CELL}")
+        if time.monotonic() > deadline:
+            raise CcmkitError(f"{path}: reading it took more than {MAX_SECONDS:.0f} s; split "
+                              "it into smaller files")
+        yield line, row
 
 
 def _csv_rows(path: Path, raw: bytes) -> Iterator[tuple[int, list[Any]]]:
@@ -35,36 +83,46 @@ def _csv_rows(path: Path, raw: bytes) -> Iterator[tuple[int, list[Any]]]:
         raise CcmkitError(f"{path}: line {reader.line_num}: malformed CSV ({exc})") from None
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    from zipfile import BadZipFile
+def _check_unpacked(path: Path, raw: bytes) -> None:
+    """Refuse an XLSX whose parts unpack past MAX_UNPACKED, before any XML is parsed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise CcmkitError(f"{path}: not a readable XLSX workbook ({exc})") from None
+    if unpacked > MAX_UNPACKED:
+        raise CcmkitError(f"{path}: more than {MAX_UNPACKED // 2**20} MiB once unpacked; "
+                          "not a plain spreadsheet")
 
+
+def _xlsx_rows(path: Path, raw: bytes) -> Iterator[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
+    _check_unpacked(path, raw)
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, OSError, KeyError, ValueError) as exc:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, SyntaxError) as exc:
         raise CcmkitError(f"{path}: not a readable XLSX workbook ({exc})") from None
     try:
         sheet = book.worksheets[0]
         for line, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield line, list(row)
+    except (KeyError, ValueError, SyntaxError) as exc:  # SyntaxError: XML (entities, …)
+        raise CcmkitError(f"{path}: not a readable XLSX workbook ({exc})") from None
     finally:
         book.close()
 
 
 def read_table(path: Path) -> Iterator[tuple[int, list[Any]]]:
     """(line, cells) of a .csv (UTF-8 or Windows-1252, comma or semicolon) or .xlsx file
-    (first sheet); one clear line for a file that cannot be read."""
+    (first sheet); one clear line for a file that cannot be read or is out of bounds (MAX_*:
+    size, unpacked size, lines, cell length, time)."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise CcmkitError(f"{path}: give a .csv or .xlsx file")
-    if suffix == ".xlsx":
-        return _xlsx_rows(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CcmkitError(f"{path}: cannot read it ({exc.strerror})") from None
-    return _csv_rows(path, raw)
+    raw = _read_bounded(path)
+    rows = _xlsx_rows(path, raw) if suffix == ".xlsx" else _csv_rows(path, raw)
+    return _bounded(path, rows)
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
