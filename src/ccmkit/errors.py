@@ -53,6 +53,11 @@ class OutputError(CcmkitError):
     exit_code = 7
 
 
+class StorageError(CcmkitError):
+    """The log's database failed (busy, unreachable, full). The message names the database:
+    the command line shows it; the web shows a plain "try again" and logs it."""
+
+
 ERRORS: tuple[type[CcmkitError], ...] = (
     CcmkitError, DataError, StateNotFound, NotEligible, TemplateError, OutputError,
 )

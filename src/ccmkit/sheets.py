@@ -10,9 +10,13 @@ reads, through `read_table`.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import time
+import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime
+from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +24,13 @@ from ccmkit.data.schema import check_regular_file, scrub
 from ccmkit.errors import CcmkitError
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Bounds of every spreadsheet read (imports of the log, facts reviews): checked before or while
+# reading, so a hostile file costs little memory and time.
+MAX_BYTES = 20 * 1024 * 1024  # the file as given
+MAX_UNPACKED = 64 * 1024 * 1024  # an XLSX's parts once unpacked (a zip bomb is refused unread)
+MAX_LINES = 20_000  # lines, the header and blank lines included
+MAX_CELL = 32_767  # characters in one cell (Excel's own limit)
+MAX_SECONDS = 120.0  # reading one file
 
 
 def is_formula_like(text: str) -> bool:
@@ -95,7 +106,7 @@ def xlsx_bytes(sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]
     if "INTERNAL" in title:
         book.properties.keywords = "INTERNAL"
     if generated is not None:
-        stamp = datetime.combine(generated, time(12))
+        stamp = datetime.combine(generated, clock_time(12))
         book.properties.created = book.properties.modified = stamp
     buffer = io.BytesIO()
     book.save(buffer)
@@ -127,21 +138,70 @@ def _csv_rows(path: Path, raw: bytes) -> Iterator[tuple[int, list[Any]]]:
         raise CcmkitError(f"{path}: line {reader.line_num}: malformed CSV ({exc})") from None
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes, refused above MAX_BYTES (checked before reading it)."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise CcmkitError(f"{path}: cannot read it ({exc.strerror})") from None
+    if len(raw) > MAX_BYTES:
+        raise CcmkitError(f"{path}: larger than {MAX_BYTES // 2**20} MiB; split it into "
+                          "smaller files")
+    return raw
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file to import (bounded as read_table bounds it): the same file given
+    twice is recognised."""
+    return hashlib.sha256(_read_bounded(path)).hexdigest()
+
+
+def _bounded(path: Path, rows: Iterator[tuple[int, list[Any]]]
+             ) -> Iterator[tuple[int, list[Any]]]:
+    """``rows`` within MAX_LINES lines, MAX_CELL characters a cell and MAX_SECONDS."""
+    deadline = time.monotonic() + MAX_SECONDS
+    for line, row in rows:
+        if line > MAX_LINES:
+            raise CcmkitError(f"{path}: more than {MAX_LINES} lines; split it into smaller "
+                              "files")
+        for cell in row:
+            if isinstance(cell, str) and len(cell) > MAX_CELL:
+                raise CcmkitError(f"{path}: line {line}: a cell of {len(cell)} characters, "
+                                  f"more than {MAX_CELL}")
+        if time.monotonic() > deadline:
+            raise CcmkitError(f"{path}: reading it took more than {MAX_SECONDS:.0f} s; split "
+                              "it into smaller files")
+        yield line, row
+
+
+def _check_unpacked(path: Path, raw: bytes) -> None:
+    """Refuse an XLSX whose parts unpack past MAX_UNPACKED, before any XML is parsed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise CcmkitError(f"{path}: not a readable XLSX workbook ({exc})") from None
+    if unpacked > MAX_UNPACKED:
+        raise CcmkitError(f"{path}: more than {MAX_UNPACKED // 2**20} MiB once unpacked; "
+                          "not a plain spreadsheet")
+
+
+def _xlsx_rows(path: Path, raw: bytes) -> Iterator[tuple[int, list[Any]]]:
     from xml.etree.ElementTree import ParseError
-    from zipfile import BadZipFile
 
     from openpyxl import load_workbook
 
+    _check_unpacked(path, raw)
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, OSError, KeyError, ValueError) as exc:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, SyntaxError) as exc:
         raise CcmkitError(f"{path}: not a readable XLSX workbook ({exc})") from None
     try:
         sheet = book.worksheets[0]
         for line, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield line, list(row)
-    except ParseError as exc:  # entity expansion, undefined entities: refused by the parser
+    except (ParseError, KeyError, ValueError, SyntaxError) as exc:  # entities and the like
         raise CcmkitError(f"{path}: not a readable XLSX workbook (its XML is refused: {exc}); "
                           "save it again from the spreadsheet program") from None
     finally:
@@ -151,15 +211,11 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
 def read_table(path: Path) -> Iterator[tuple[int, list[Any]]]:
     """(line, cells) of a .csv (UTF-8 or Windows-1252, comma or semicolon) or .xlsx file
     (first sheet), cells as they were before export; one clear line for a file that cannot be
-    read."""
+    read or is out of bounds (MAX_*: size, unpacked size, lines, cell length, time)."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise CcmkitError(f"{path}: give a .csv or .xlsx file")
     check_regular_file(path, "spreadsheet")
-    if suffix == ".xlsx":
-        return _xlsx_rows(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CcmkitError(f"{path}: cannot read it ({exc.strerror})") from None
-    return _csv_rows(path, raw)
+    raw = _read_bounded(path)
+    rows = _xlsx_rows(path, raw) if suffix == ".xlsx" else _csv_rows(path, raw)
+    return _bounded(path, rows)

@@ -42,7 +42,7 @@ def test_first_schema_migrated_with_records_intact(db_url) -> None:
 
     log = Log(db_url)  # the current ccmkit opens it: migrated on first use
     with log.engine.connect() as connection:
-        assert current(connection) == head() == "0006"
+        assert current(connection) == head() == "0007"
     records = log.records()
     assert [(r.state, r.date, r.stage, r.channel, r.lead, r.with_whom, r.note, r.next_step,
              r.due, r.recorded_by) for r in records] == [
@@ -112,3 +112,23 @@ def test_a_log_from_a_newer_ccmkit_is_refused(db_url) -> None:
     before = dump(db_url)
     assert_one_error(run_log(db_url, "list"), "schema revision '0099'", "upgrade ccmkit")
     assert dump(db_url) == before
+
+
+def test_user_ids_are_never_reused_after_the_upgrade(db_url) -> None:
+    """0004: a web_user table made before it (SQLite: without AUTOINCREMENT) keeps its users,
+    and an id freed by a removal is never given again."""
+    from ccmkit.web.users import add_user, authenticate, remove_user
+
+    engine = make_engine(db_url)
+    upgrade(engine, "0003")
+    with engine.begin() as connection:
+        for name in ("amina", "pierre"):
+            connection.execute(text(
+                "INSERT INTO web_user (name, role, password_hash, created_at) "
+                "VALUES (:name, 'editor', 'x', '2026-11-26 10:00:00')"), {"name": name})
+    upgrade(engine)
+    removed = remove_user(engine, "pierre")
+    assert add_user(engine, "carol", "viewer", "carol-password-1").id > removed
+    assert authenticate(engine, "carol", "carol-password-1") is not None
+    assert "web_session" in inspect(engine).get_table_names()
+    engine.dispose()

@@ -258,12 +258,17 @@ def export(ctx: click.Context, fmt: str) -> None:
 
 @log.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--again", is_flag=True,
+              help="Import a file that was imported before (its records are added twice).")
 @click.pass_context
-def import_(ctx: click.Context, file: Path) -> None:
-    """Add the records of FILE.csv or FILE.xlsx (all rows or none)."""
+def import_(ctx: click.Context, file: Path, again: bool) -> None:
+    """Add the records of FILE.csv or FILE.xlsx (all rows or none; at most 20,000 lines and
+    20 MiB). The same file imported twice is refused unless --again."""
     from ccmkit.log.importer import read_records
+    from ccmkit.sheets import file_sha256
 
     records = read_records(file)
     with opened(ctx) as log_:
-        added = log_.add_many(records, source=file.name)
+        added = log_.add_many(records, source=file.name, sha256=file_sha256(file),
+                              again=again)
     click.echo(f"Imported {len(added)} records from {file}")

@@ -38,7 +38,7 @@ def serve(host: str, port: int, workers: int | None, db_url: str | None) -> None
     _check_free(host, port)
     app = create_app(config)
     try:
-        server = make_server(host, port, app, threaded=True)
+        server = make_server(host, port, app, threaded=True, request_handler=_quiet_handler())
     except OSError as exc:
         app.extensions["ccmkit"].jobs.shutdown()
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}; "
@@ -70,6 +70,17 @@ def _stop_forkserver() -> None:
 
     with contextlib.suppress(Exception):
         forkserver._forkserver._stop()  # type: ignore[attr-defined]
+
+
+def _quiet_handler() -> type:
+    """Werkzeug's request handler without its version banner (``Server: ccmkit``)."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    class Handler(WSGIRequestHandler):
+        def version_string(self) -> str:
+            return "ccmkit"
+
+    return Handler
 
 
 def _check_free(host: str, port: int) -> None:
@@ -139,8 +150,12 @@ def users_list(db_url: str | None) -> None:
 @click.argument("name")
 @DB_OPTION
 def users_remove(name: str, db_url: str | None) -> None:
-    """Remove the user NAME (their open sessions end)."""
-    from ccmkit.web.users import remove_user
+    """Remove the user NAME: their open sessions end and their jobs' files are deleted (the
+    server's job folder, $CCMKIT_WEB_OUTPUT); a user created later never gets their id."""
+    from ccmkit.web import job_root
+    from ccmkit.web.users import remove_jobs, remove_user
 
-    remove_user(_engine(db_url), name)
-    click.echo(f"user {name} removed")
+    engine = _engine(db_url)
+    owner = remove_user(engine, name)
+    jobs = remove_jobs(job_root(), engine, owner)
+    click.echo(f"user {name} removed" + (f" with {jobs} jobs" if jobs else ""))

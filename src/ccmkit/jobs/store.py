@@ -231,6 +231,13 @@ class JobStore:
             shutil.rmtree(self.root / job_id, ignore_errors=True)
         return ids
 
+    def owners(self) -> dict[int, int]:
+        """Every owner with jobs, and how many."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(JobRecord.owner, func.count()).group_by(
+                JobRecord.owner)).all()
+        return {owner: count for owner, count in rows}
+
     def delete_owner(self, owner: int) -> None:
         """Delete every job of a removed user, with its files."""
         with writing(self.engine) as connection:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -78,17 +78,29 @@ def make_engine(url: str) -> Engine:
                       "(a file path) or PostgreSQL (postgresql://USER@HOST/DB)")
 
 
+def _create_private(path: Path) -> None:
+    """A new log file is readable by its owner only (0600: it holds the web users' password
+    hashes); SQLite gives its -wal and -shm files the same mode. An existing file is kept."""
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
+
+
 def _sqlite_engine(database: str, url: str) -> Engine:
     if not database or database == ":memory:" or "mode=memory" in url:
         raise CcmkitError(f"--db/{DB_ENV}: {describe(url)!r} is an in-memory database, empty "
                           "and gone when the command ends; give a file path")
     if database:
-        folder = Path(database).expanduser().parent
+        path = Path(database).expanduser()
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
             raise CcmkitError(f"cannot create the folder of the log {database}: "
                               f"{exc.strerror}; choose another --db") from None
+        try:
+            _create_private(path)
+        except OSError as exc:
+            raise CcmkitError(f"cannot create the log {database}: {exc.strerror}; choose "
+                              "another --db") from None
     engine = create_engine(url, poolclass=NullPool,
                            connect_args={"timeout": BUSY_TIMEOUT_S})
 

@@ -83,10 +83,15 @@ class Change(Base):
 
 
 class WebUser(Base):
-    """Who may sign in to the web workbench: name, role, argon2 password hash (ccmkit.web)."""
+    """Who may sign in to the web workbench: name, role, argon2 password hash (ccmkit.web).
+
+    Ids are never reused (SQLite AUTOINCREMENT; a PostgreSQL sequence never goes back), so a
+    user created later never owns what a removed user left (jobs are owned by the id).
+    """
 
     __tablename__ = "web_user"
-    __table_args__ = (CheckConstraint(one_of("role", ROLES), name="role"),)
+    __table_args__ = (CheckConstraint(one_of("role", ROLES), name="role"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
@@ -152,3 +157,30 @@ class JobRecord(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WebSession(Base):
+    """A signed-in browser: the SHA-256 of its random session id (kept in the cookie), its user,
+    when it signed in and when it was last seen. Signing out deletes the row."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("web_user.id", ondelete="CASCADE"),
+                                         index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Import(Base):
+    """A file imported into the log: its SHA-256, name, how many records, by whom and when
+    (the same file imported again is recognised)."""
+
+    __tablename__ = "log_import"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    source: Mapped[str] = mapped_column(Text)
+    records: Mapped[int] = mapped_column(Integer)
+    imported_by: Mapped[str] = mapped_column(String(200))
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

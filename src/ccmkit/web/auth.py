@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
+import re
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -35,31 +36,26 @@ login_manager.session_protection = "strong"
 
 
 class WebUser(UserMixin):
-    """The signed-in user; the session id changes when the password does, ending old sessions."""
+    """The signed-in user and the id of their session, which the server keeps (users.py): the
+    session ends at sign-out, after its lifetime or idle time, or when the password changes."""
 
-    def __init__(self, user: users.User) -> None:
+    def __init__(self, user: users.User, session_id: str) -> None:
         self.user = user
+        self.session_id = session_id
         self.name = user.name
         self.role = user.role
         self.can_write = user.can_write
 
     def get_id(self) -> str:
-        return f"{self.user.id}.{_fingerprint(self.user.password_hash)}"
-
-
-def _fingerprint(password_hash: str) -> str:
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+        return self.session_id
 
 
 @login_manager.user_loader
-def _load(user_id: str) -> WebUser | None:
-    number, _sep, mark = user_id.partition(".")
-    if not number.isdigit():
-        return None
-    found = users.get_user(services().engine, int(number))
-    if found is None or _fingerprint(found.password_hash) != mark:
-        return None
-    return WebUser(found)
+def _load(session_id: str) -> WebUser | None:
+    config = current_app.config
+    found = users.session_user(services().engine, session_id[:64],
+                               config["CCMKIT_SESSION_LIFETIME"], config["CCMKIT_SESSION_IDLE"])
+    return WebUser(found, session_id) if found is not None else None
 
 
 def init_app(app: Flask) -> None:
@@ -80,11 +76,19 @@ class LanguageForm(FlaskForm):
                        choices=[SelectChoice(c, language_registry()[c].name) for c in UI_LANGS])
 
 
+# Characters a browser strips or reads as a separator in a URL (TAB, CR, LF, other controls,
+# space, backslash): a target holding any of them is refused before it is parsed.
+_UNSAFE_IN_TARGET = re.compile(r"[\x00-\x20\x7f\\]")
+
+
 def safe_next(target: str | None) -> str:
-    """A local path to go back to after signing in (never another site)."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")) \
-            and "\\" not in target and "\n" not in target:
-        return target
+    """A path of this site to go back to after signing in; anything else (another host, a
+    scheme, ``//host``, ``/\\host``, control characters) gives the States page."""
+    if target and target.startswith("/") and not target.startswith("//") \
+            and not _UNSAFE_IN_TARGET.search(target):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and not parts.path.startswith("//"):
+            return target
     return url_for("states.index")
 
 
@@ -96,13 +100,17 @@ def _failed(response: Response) -> bool:
     return response.status_code != 302
 
 
-def _user_key() -> str:
-    return "user:" + (request.form.get("name") or "")[:64].casefold()
+def _account_at_address() -> str:
+    """The limiter's key for one account from one address: failures from elsewhere never lock
+    the account's owner out."""
+    name = (request.form.get("name") or "")[:64].casefold()
+    return f"user:{name}@{request.remote_addr}"
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed, key_func=_user_key)
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed,
+               key_func=_account_at_address)
 def login() -> Response | str | tuple[str, int]:
     form = LoginForm()
     error = None
@@ -115,7 +123,9 @@ def login() -> Response | str | tuple[str, int]:
             if lang:
                 session[SESSION_KEY] = lang
             session.permanent = True
-            login_user(WebUser(found))
+            session_id = users.start_session(services().engine, found,
+                                             current_app.config["CCMKIT_SESSION_LIFETIME"])
+            login_user(WebUser(found, session_id))
             return redirect(safe_next(request.args.get("next")))
         error = _("Wrong user name or password.")
     elif request.method == "POST":
@@ -125,6 +135,8 @@ def login() -> Response | str | tuple[str, int]:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
+    if current_user.is_authenticated:
+        users.end_session(services().engine, current_user.session_id)
     logout_user()
     lang = session.get(SESSION_KEY)
     session.clear()

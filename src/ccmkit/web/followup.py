@@ -16,6 +16,7 @@ from ccmkit.log import calendar
 from ccmkit.log.formats import report_data, report_document, report_xlsx, rows, to_csv, to_xlsx
 from ccmkit.log.store import Fields, Record
 from ccmkit.vocab import STAGES
+from ccmkit.web.errors import public_message
 from ccmkit.web.forms import LogForm
 from ccmkit.web.i18n import _, current_lang
 from ccmkit.web.security import limiter
@@ -59,7 +60,7 @@ def index() -> Response | str | tuple[str, int]:
         except StateNotFound as exc:
             form.state.errors = [str(exc)]
         except CcmkitError as exc:
-            error = str(exc)
+            error = public_message(exc)
         else:
             flash(_("Record %(id)s added: %(state)s, %(stage)s.", id=added.id,
                     state=state_label(added.state),
@@ -71,7 +72,7 @@ def index() -> Response | str | tuple[str, int]:
         records = log.records(state=state, stage=stage, newest_first=True)
         overdue = {o.record_id: o.days for o in log.report().overdue}
     except CcmkitError as exc:
-        records, overdue, error = [], {}, error or str(exc)
+        records, overdue, error = [], {}, error or public_message(exc)
     page = render_template("log.html", form=form, records=records, error=error,
                            state=state or "", stage=stage or "", stages=STAGES,
                            overdue=overdue)
@@ -91,7 +92,7 @@ def edit(record_id: int) -> Response | str | tuple[str, int]:
         try:
             services().log_as(current_user.name).edit(record_id, **_fields(form))
         except CcmkitError as exc:
-            error = str(exc)
+            error = public_message(exc)
         else:
             flash(_("Record %(id)s saved.", id=record_id))
             return redirect(url_for("log.index"))

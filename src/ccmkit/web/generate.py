@@ -29,6 +29,7 @@ from ccmkit.log.settings import Settings
 from ccmkit.log.store import Fields, read_package
 from ccmkit.package import resolve_languages
 from ccmkit.vocab import DOC_KINDS, FORMATS, GROUPINGS
+from ccmkit.web.errors import public_message
 from ccmkit.web.forms import TITLE_HINT, PackageForm, SentForm, WorkshopForm
 from ccmkit.web.i18n import _, current_lang
 from ccmkit.web.jobs import Order
@@ -99,7 +100,7 @@ def package() -> Response | str | tuple[str, int]:
                 try:
                     job_id = services().jobs.start(current_user.user.id, registry, order)
                 except CcmkitError as exc:
-                    error = str(exc)
+                    error = public_message(exc)
                 else:
                     write_previews(job_id, subject, kinds, languages)
                     return redirect(url_for("generate.job", kind="package", job_id=job_id))
@@ -221,7 +222,7 @@ def workshop() -> Response | str | tuple[str, int]:
             try:
                 job_id = services().jobs.start(current_user.user.id, registry, order)
             except CcmkitError as exc:
-                error = str(exc)
+                error = public_message(exc)
             else:
                 return redirect(url_for("generate.job", kind="workshop", job_id=job_id))
     status = 400 if request.method == "POST" else 200

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -22,6 +22,9 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "frame-src 'self'; object-src 'self'; frame-ancestors 'self'; form-action 'self'; "
        "base-uri 'none'")
+# Sent over HTTPS (a secure request, as the proxy reports it with CCMKIT_PROXIES, or always
+# with CCMKIT_HSTS=1): browsers then refuse plain HTTP to this host for a year.
+HSTS = "max-age=31536000"
 
 
 def init_app(app: Flask) -> None:
@@ -49,4 +52,6 @@ def init_app(app: Flask) -> None:
         response.headers["Referrer-Policy"] = "same-origin"
         if request.endpoint != "static":
             response.headers["Cache-Control"] = "no-store"
+        if request.is_secure or current_app.config["CCMKIT_HSTS"]:
+            response.headers["Strict-Transport-Security"] = HSTS
         return response

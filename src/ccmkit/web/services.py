@@ -27,10 +27,13 @@ class Services:
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Services:
+        from ccmkit.web.users import bind_jobs
+
         log = Log(config.get("CCMKIT_DB"), user="web")
         executor = InlineExecutor() if config.get("CCMKIT_EXECUTOR") == "inline" else None
         jobs = JobRunner(Path(config["CCMKIT_OUTPUT_DIR"]), int(config["CCMKIT_WORKERS"]),
                          log.engine, executor)
+        bind_jobs(jobs.root, log.engine)
         if config.get("CCMKIT_WARM"):
             jobs.warm()
         return cls(log, jobs)

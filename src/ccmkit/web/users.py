@@ -7,9 +7,13 @@ the user data folder), migrated on first use.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import cast
 
 from argon2 import PasswordHasher
@@ -17,16 +21,18 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from ccmkit.errors import CcmkitError
+from ccmkit.errors import CcmkitError, StorageError
 from ccmkit.log.db import describe, make_engine, resolve_url, writing
 from ccmkit.log.migrate import upgrade
-from ccmkit.log.models import WebUser
+from ccmkit.log.models import WebSession, WebUser
 from ccmkit.vocab import ROLES
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
 users = cast(Table, WebUser.__table__)
+sessions = cast(Table, WebSession.__table__)
+SEEN_EVERY = timedelta(minutes=1)  # how often a session's last-seen time is written
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("ccmkit: no such user, same work as a real check")
@@ -54,7 +60,7 @@ def open_database(url: str | None = None) -> Engine:
     try:
         upgrade(engine)
     except SQLAlchemyError as exc:
-        raise CcmkitError(f"cannot open the database {describe(resolved)}: "
+        raise StorageError(f"cannot open the database {describe(resolved)}: "
                           f"{type(exc).__name__}; check --db / CCMKIT_DB") from None
     return engine
 
@@ -97,21 +103,123 @@ def set_password(engine: Engine, name: str, password: str) -> None:
     with writing(engine) as conn:
         done = conn.execute(update(users).where(users.c.name == name)
                             .values(password_hash=hashed)).rowcount
+        conn.execute(delete(sessions).where(sessions.c.user_id.in_(
+            select(users.c.id).where(users.c.name == name))))
     if not done:
         raise CcmkitError(f"no user {name!r}; see `ccmkit users list`")
 
 
-def remove_user(engine: Engine, name: str) -> None:
+def remove_user(engine: Engine, name: str) -> int:
+    """Remove the user and end their sessions; returns the id they had (never given again)."""
     with writing(engine) as conn:
-        done = conn.execute(delete(users).where(users.c.name == name)).rowcount
-    if not done:
+        found = conn.execute(select(users.c.id).where(users.c.name == name)).scalar()
+        if found is not None:
+            conn.execute(delete(sessions).where(sessions.c.user_id == found))
+            conn.execute(delete(users).where(users.c.id == found))
+    if found is None:
         raise CcmkitError(f"no user {name!r}; see `ccmkit users list`")
+    return int(found)
+
+
+JOBS_MARK = ".database"  # in the job folder: which database's user ids own its jobs
+
+
+def _database_mark(engine: Engine) -> str:
+    return hashlib.sha256(describe(str(engine.url)).encode()).hexdigest()
+
+
+def bind_jobs(root: Path, engine: Engine) -> None:
+    """Mark the server's job folder as owned by this database's users, and delete the jobs of
+    users who no longer exist in it (removed while the server was stopped)."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / JOBS_MARK).write_text(_database_mark(engine), encoding="ascii")
+    known = {user.id for user in list_users(engine)}
+    _remove_jobs(root, engine, lambda owner: owner not in known)
+
+
+def remove_jobs(root: Path, engine: Engine, owner: int) -> int:
+    """Delete every job of user id ``owner`` (its files, internal briefs included) in the job
+    folder of the server using this database; returns how many (0 for another database's
+    folder)."""
+    try:
+        mark = (root / JOBS_MARK).read_text(encoding="ascii")
+    except OSError:
+        return 0
+    if mark != _database_mark(engine):
+        return 0
+    return _remove_jobs(root, engine, lambda found: found == owner)
+
+
+def _remove_jobs(root: Path, engine: Engine, chosen: Callable[[int], bool]) -> int:
+    """Delete the jobs (rows and files) of the owners `chosen` picks; how many."""
+    from ccmkit.jobs.store import JobStore
+
+    store = JobStore(engine, root)
+    try:
+        removed = 0
+        for owner, count in store.owners().items():
+            if chosen(owner):
+                store.delete_owner(owner)
+                removed += count
+        return removed
+    finally:
+        store.close()
 
 
 def list_users(engine: Engine) -> list[User]:
     with engine.connect() as conn:
         rows = conn.execute(select(users).order_by(users.c.name)).all()
     return [User(r.id, r.name, r.role, r.password_hash) for r in rows]
+
+
+def _session_key(token: str) -> str:
+    """What the database keeps of a session id: its SHA-256 (a copy of the table signs no one
+    in)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def start_session(engine: Engine, user: User, lifetime: timedelta) -> str:
+    """A new session for ``user``: a random id for the cookie, its hash kept on the server.
+    Sessions past ``lifetime`` are cleared on the way."""
+    token = secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
+    with writing(engine) as conn:
+        conn.execute(delete(sessions).where(sessions.c.created_at < now - lifetime))
+        conn.execute(insert(sessions).values(id=_session_key(token), user_id=user.id,
+                                             created_at=now, seen_at=now))
+    return token
+
+
+def session_user(engine: Engine, token: str, lifetime: timedelta, idle: timedelta
+                 ) -> User | None:
+    """The user of a live session: signed in less than ``lifetime`` ago and seen less than
+    ``idle`` ago (else the session is ended); None for an ended or unknown session."""
+    key = _session_key(token)
+    with engine.connect() as conn:
+        row = conn.execute(select(users, sessions.c.created_at.label("signed_in"),
+                                  sessions.c.seen_at)
+                           .join(sessions, sessions.c.user_id == users.c.id)
+                           .where(sessions.c.id == key)).first()
+    if row is None:
+        return None
+    now = datetime.now(UTC)
+    if now - _aware(row.signed_in) > lifetime or now - _aware(row.seen_at) > idle:
+        end_session(engine, token)
+        return None
+    if now - _aware(row.seen_at) > min(SEEN_EVERY, idle / 4):
+        with writing(engine) as conn:
+            conn.execute(update(sessions).where(sessions.c.id == key).values(seen_at=now))
+    return User(row.id, row.name, row.role, row.password_hash)
+
+
+def end_session(engine: Engine, token: str) -> None:
+    """Sign a session out on the server: its cookie, wherever copied, no longer works."""
+    with writing(engine) as conn:
+        conn.execute(delete(sessions).where(sessions.c.id == _session_key(token)))
 
 
 def get_user(engine: Engine, user_id: int) -> User | None:

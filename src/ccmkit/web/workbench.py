@@ -22,6 +22,7 @@ from ccmkit.errors import CcmkitError
 from ccmkit.i18n import N_
 from ccmkit.labels import fact_label
 from ccmkit.vocab import FORMATS, GROUPINGS
+from ccmkit.web.errors import public_message
 from ccmkit.web.forms import BarrierMapForm, TargetsDocumentForm, TargetsFilter
 from ccmkit.web.generate import own_job, send_job_file
 from ccmkit.web.i18n import _, current_lang
@@ -87,7 +88,7 @@ def targets() -> Response | str | tuple[str, int]:
                 return redirect(url_for("workbench.job", kind="targets",
                                         job_id=_start(order)))
             except CcmkitError as exc:
-                error = str(exc)
+                error = public_message(exc)
         filters: TargetsFilter = form
         valid = not any(form[name].errors for name in FILTERS)
     else:
@@ -145,7 +146,7 @@ def barrier_map() -> Response | str | tuple[str, int]:
         try:
             job_id = _start(order)
         except CcmkitError as exc:
-            error = str(exc)
+            error = public_message(exc)
         else:
             return redirect(url_for("workbench.job", kind="barrier-map", job_id=job_id))
     group = form.group.data if form.group.data in names else None
