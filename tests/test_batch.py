@@ -93,7 +93,7 @@ def test_from_csv_feeds_profile(tmp_path) -> None:
 
 def test_interrupted_batch_leaves_no_partial_file_and_resumes(tmp_path) -> None:
     out = tmp_path / "out"
-    args = [sys.executable, "-m", "ccmkit", "batch", "--region", "Africa", "--lang", "en",
+    args = [sys.executable, "-m", "ccmkit", "batch", "--lang", "en",
             "--doc", "qa", "--out", str(out), "--jobs", "2", "--quiet"]
     proc = subprocess.Popen(args, start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)

@@ -84,7 +84,7 @@ def test_capacity_is_not_opposition_and_barriers_follow_concerns() -> None:
     vnm = REG.by_iso3("VNM")
     assert not set(rules.concerns(vnm)) & set(rules.OPPOSING)
     assert rules.primary_barrier(vnm, REG).value == "legal_technical"
-    assert "clearance_capacity" in rules.infer_barriers(vnm, REG)[0].reason
+    assert "clearance deadline (Art. 4)" in rules.infer_barriers(vnm, REG)[0].reason
     # its stated condition (a peace agreement) comes before the facts (use, production)
     assert rules.primary_barrier(REG.by_iso3("MMR"), REG).value == "regional_alignment"
     assert set(rules.CONCERN_BARRIER) == set(CONCERNS) - {"none_stated"}

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from ccmkit.vocab import DOC_KINDS
+
 pytestmark = pytest.mark.slow
 PASSWORD = "correct-horse-battery"
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
@@ -240,6 +242,7 @@ def test_a_killed_worker_fails_its_own_job_and_another_users_job_completes(
     base = server.start()
     alice, bob = Browser(base, "alice"), Browser(base, "bob")
     status, doomed = alice.start("/package", {"state": "KEN", "languages": ["en", "fr"],
+                                              "documents": list(DOC_KINDS),
                                               "formats": ["docx", "pdf"]})
     assert status == 302
     job_id = doomed.rsplit("/", 1)[1]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from ccmkit.package import download_name
 from ccmkit.vocab import DOC_KINDS
 
 CHROMIUM = "/usr/bin/chromium"
@@ -116,12 +117,13 @@ def test_coordinator_flow(server: str, page, tmp_path) -> None:
     target = tmp_path / "package.zip"
     download.value.save_as(target)
     assert download.value.suggested_filename == "COD.zip"
-    names = set(zipfile.ZipFile(target).namelist())
-    assert names == {"COD/manifest.json"} | {f"COD/fr/{kind}.{fmt}" for kind in DOC_KINDS
-                                             for fmt in ("docx", "pdf")}
+    names = set(zipfile.ZipFile(target).namelist())  # the documents only, ready to send
+    assert names == {download_name("COD", "fr", kind, fmt) for kind in DOC_KINDS
+                     for fmt in ("docx", "pdf")}
     from docx import Document
 
-    instrument = Document(io.BytesIO(zipfile.ZipFile(target).read("COD/fr/instrument.docx")))
+    instrument = Document(io.BytesIO(zipfile.ZipFile(target).read(
+        download_name("COD", "fr", "instrument", "docx"))))
     text = "\n".join(p.text for p in instrument.paragraphs)
     assert "Conformément à l'article 18 de la Convention" in text
 

@@ -137,7 +137,9 @@ def test_report_downloads_docx_pdf_xlsx(editor: FlaskClient, tmp_path) -> None:
     book = load_workbook(io.BytesIO(editor.get("/log/report.xlsx").data))
     assert book.sheetnames == ["Réunions", "Stades", "En retard", "Jamais contactés"]
     overdue = book["En retard"]
-    assert overdue["E2"].value == "'=HYPERLINK(\"http://x\")" and overdue["E2"].data_type == "s"
+    cell = overdue["E2"]  # text, never a formula, and kept text when edited
+    assert cell.value == "=HYPERLINK(\"http://x\")" and cell.data_type == "s"
+    assert cell.quotePrefix
 
 
 def test_calendar_link_feeds_the_next_steps_and_can_be_revoked(app, editor: FlaskClient

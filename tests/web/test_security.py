@@ -39,7 +39,8 @@ def _cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 ARGS = {"iso3": "COD", "job_id": "A" * 24, "kind": "package", "relpath": "COD.zip",
-        "filename": "style.css", "record_id": "1", "fmt": "csv"}
+        "filename": "style.css", "record_id": "1", "fmt": "csv", "lang": "en",
+        "token": "A" * 32}
 
 
 def internal_rules(app: Flask) -> list[tuple[str, str, set[str]]]:
@@ -177,7 +178,7 @@ def test_successful_sign_ins_do_not_count(client: FlaskClient) -> None:
 
 def test_viewer_reads_but_cannot_write(viewer: FlaskClient) -> None:
     assert viewer.get("/states/COD").status_code == 200
-    page = viewer.get("/package").get_data(as_text=True)
+    page = viewer.get("/package?state=COD").get_data(as_text=True)
     assert 'id="generate" disabled' in page
     token = csrf_token(viewer, "/package")
     for path, data in (("/package", {"state": "COD", "documents": "instrument"}),

@@ -71,7 +71,7 @@ def test_every_score_is_shown_decomposed_with_facts_sources_and_dates(
     # one criterion in full: DR Congo's party to the Mine Ban Convention, with its link
     congo = dict((name, cells) for _m, name, cells in shown["COD"])["mine_ban_treaty"]
     assert congo[:4] == ["Party to the Mine Ban Convention", "15", "+15",
-                         "State Party to the Mine Ban Convention"]
+                         "Party to the Mine Ban Convention"]
     assert congo[4].startswith("yes (") and congo[5] == "2022-11-17"
     assert "Landmine Monitor country profile" in congo[6]
     assert 'href="https://archives2.the-monitor.org/' in page

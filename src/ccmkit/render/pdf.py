@@ -148,9 +148,10 @@ def source_date_epoch(generated: datetime) -> Iterator[None]:
 
 
 def css_string(text: str) -> str:
-    """`text` as a CSS string: every character but an ASCII letter, digit or space escaped as
-    ``\\HHHHHH``, so that no value can end the string, the rule or the style sheet."""
-    return '"' + "".join(c if c.isascii() and (c.isalnum() or c == " ") else f"\\{ord(c):06X}"
+    """`text` as a CSS string: every character but an ASCII letter or digit escaped as
+    ``\\HHHHHH``, so that no value can end the string, the rule or the style sheet (a space
+    too: CSS would swallow a space that follows an escape)."""
+    return '"' + "".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):06X}"
                          for c in text) + '"'
 
 
