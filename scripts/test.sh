@@ -12,4 +12,4 @@ if [ -z "${CCMKIT_TEST_PG_URL:-}" ]; then
   trap './scripts/pg.sh stop' EXIT
   eval "$(./scripts/pg.sh start)"
 fi
-.venv/bin/python -m pytest -q "$@"
+.venv/bin/python -m pytest -q -n auto --dist loadfile "$@"
