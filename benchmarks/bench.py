@@ -24,7 +24,7 @@ from pathlib import Path
 from ccmkit.data.states import load_registry
 from ccmkit.documents import DOCUMENTS
 from ccmkit.documents.subject import Options, Subject
-from ccmkit.languages import get_language
+from ccmkit.languages import get_locale
 from ccmkit.package import render_document
 from ccmkit.render.html import make_environment, render_html, to_string, to_tree
 
@@ -51,20 +51,17 @@ def floor(subject: Subject, lang: str) -> float:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from ccmkit.render.pdf import page_css
     from ccmkit.resources import templates_dir
 
     fonts = FontConfiguration()
     css = CSS(filename=str(templates_dir() / "style.css"), font_config=fonts)
     inputs = []
-    env = make_environment(lang)
+    locale = get_locale(lang)
+    env = make_environment(locale)
     for kind, document in DOCUMENTS.items():
-        from markupsafe import Markup
-
-        context = {**document.build(subject, lang), "doc_title": "x",
-                   "page_css": Markup(page_css("{page}/{pages}", "x"))}
+        context = {**document.build(subject, locale), "doc_title": "x"}
         html = to_string(to_tree(render_html(env, f"{kind}/{lang}.html.j2", context),
-                                 get_language(lang)))
+                                 locale.language))
         (docx,) = render_document(subject, kind, lang, ("docx",))
         paragraphs = [(p.style.name, p.text) for p in Document(io.BytesIO(docx.data)).paragraphs]
         inputs.append((html, paragraphs))

@@ -376,8 +376,10 @@ class WorkerPool:
             self._collect()
 
     def _refill(self) -> None:
-        """Replace dead workers and start missing ones (the pool is rebuilt, not broken)."""
+        """Replace dead workers and start missing ones (the pool is rebuilt, not broken); a
+        dead worker's task fails, whenever its death is seen."""
         for worker in [w for w in self._workers if not w.process.is_alive()]:
+            self._bury(worker)
             self._workers.remove(worker)
             worker.conn.close()
         while len(self._workers) < self.size and not self._closing:
@@ -447,18 +449,25 @@ class WorkerPool:
             except (EOFError, OSError):
                 pass
             if worker.item is not None and not worker.process.is_alive():
-                worker.item = None
-                code = worker.process.exitcode
-                why = (f"signal {signal.Signals(-code).name}" if code and code < 0
-                       else f"exit code {code}")
-                with job_context(item.job if item else "-"):
-                    log.error("a worker process (pid %s) died running %s (%s); that task "
-                              "fails, a new worker takes its place", worker.process.pid,
-                              getattr(item.fn, "__name__", "a task") if item else "?", why)
-                if item is not None:
-                    item.future.set_exception(WorkerDied(
-                        f"the worker process died while rendering ({why}: out of memory, or "
-                        "killed); run it again"))
+                self._bury(worker)
+
+    @staticmethod
+    def _bury(worker: _Worker) -> None:
+        """A dead worker's task fails (only that task), with why, in the log and the job."""
+        item, worker.item = worker.item, None
+        if item is None:
+            return
+        code = worker.process.exitcode
+        why = (f"signal {signal.Signals(-code).name}" if code and code < 0
+               else f"exit code {code}")
+        with job_context(item.job):
+            log.error("a worker process (pid %s) died running %s (%s); that task fails, a new "
+                      "worker takes its place", worker.process.pid,
+                      getattr(item.fn, "__name__", "a task"), why)
+        if not item.future.done():
+            item.future.set_exception(WorkerDied(
+                f"the worker process died while rendering ({why}: out of memory, or killed); "
+                "run it again"))
 
     @staticmethod
     def _settle(item: _Item, message: tuple[Any, ...]) -> None:
