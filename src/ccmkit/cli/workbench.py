@@ -116,11 +116,15 @@ def brief(state: str, profile: Path | None, formats: tuple[str, ...], langs: tup
     """INTERNAL: the brief on STATE for the person meeting its mission (OUT/internal/<ISO3>/)."""
     from ccmkit.api import PackageRequest, prepare
     from ccmkit.documents.subject import Options
+    from ccmkit.log.settings import stored_profile
     from ccmkit.workbench.brief import write_briefs
 
     registry = _registry(status_file, status_as_of)
     options = Options(generated=generated or default_generation_date())
-    subject = prepare(registry, PackageRequest(state, profile, options, kinds=("brief",)))
+    given: Any = profile if profile else stored_profile(registry.find(state).iso3, None)
+    subject = prepare(registry, PackageRequest(state, given, options, kinds=("brief",),
+                                               profile_where="" if profile else
+                                               f"settings of {state}"))
     _echo_paths(write_briefs(subject, out, langs, formats or FORMATS))
 
 
