@@ -21,6 +21,7 @@ def _raise(kind: type[CcmkitError]) -> None:
     raise kind(f"a  {kind.__name__}\nmessage")
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("kind", ERRORS, ids=[k.__name__ for k in ERRORS])
 def test_errors_pickle_and_cross_processes(kind) -> None:
     error = pickle.loads(pickle.dumps(kind("one  line\\nonly")))

@@ -14,6 +14,8 @@ from click.testing import CliRunner
 from ccmkit.cli import cli
 from tests.conftest import GENERATED, manifest, run_cli
 
+pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
+
 
 def ccmkit(*args: str, cwd: Path | None = None, env: dict | None = None):
     """Run the installed command as a user would (separate process, real exit code)."""

@@ -252,6 +252,7 @@ def test_the_law_builds_the_agreed_phrases(code, lang) -> None:
 def test_the_steps_note_agrees_with_the_name(code, lang, phrase) -> None:
     assert phrase in _text(make_subject(REGISTRY, code), "steps", lang).replace("’", "'")
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("lang", ["fr", "es"])
 def test_the_marshall_islands_law_reads_correctly_in_the_docx_and_the_pdf(lang) -> None:
     """Review B3 through the real files: the DOCX read back, the PDF's text."""

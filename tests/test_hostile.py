@@ -18,6 +18,8 @@ from ccmkit.errors import CcmkitError
 from ccmkit.package import render_document
 from tests.conftest import make_subject
 
+pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
+
 REGISTRY = load_registry()
 NASTY = st.sampled_from([
     "<", ">", "&", '"', "'", "{{ 7*7 }}", "{% for x in range(3) %}x{% endfor %}", "</p><p>",

@@ -21,6 +21,8 @@ from ccmkit.resources import locales_dir, templates_dir
 from tests.conftest import NON_SIGNATORY, SIGNATORY, make_subject
 from tests.language_copy import project_with_language, run_ccmkit
 
+pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
+
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = [code for code in registry() if code != "en"]
 

@@ -22,6 +22,8 @@ from ccmkit.vocab import DOC_KINDS
 from tests.conftest import make_subject, run_cli, with_facts
 from tests.readers import docx_text, pdf_text, pdf_text_bytes
 
+pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
+
 CONVENTION_EN = Path(__file__).parent / "data" / "ccm-en.txt"
 LANGS = ("en", "fr", "es")
 CONTAMINATED = with_facts({"contamination": "yes"})

@@ -26,6 +26,8 @@ from ccmkit.vocab import BARRIERS, DOC_KINDS
 from tests.conftest import GENERATED, make_subject, run_cli
 from tests.readers import pdf_text
 
+pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
+
 LANGS = list(languages())
 INTERNAL_SOURCE = "ISU mission report 2026"
 INTERNAL_NOTE = "Minister sceptical at the last meeting"

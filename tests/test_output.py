@@ -18,6 +18,8 @@ from docx import Document
 from ccmkit import output
 from tests.conftest import GENERATED, run_cli
 
+pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
+
 ONE = ["--lang", "en", "--doc", "instrument", "--format", "docx", "--date", GENERATED.isoformat()]
 
 

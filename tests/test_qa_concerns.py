@@ -20,6 +20,8 @@ from tests.conftest import GENERATED, fact, make_subject, run_cli
 from tests.readers import docx_text, pdf_text
 from tests.test_library import one_error_line, run_package, user_copy, write
 
+pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
+
 ENTRIES = qa_library("en")[0]
 BY_ID = {e.id: e for e in ENTRIES}
 STATED = [c for c in CONCERNS if c != "none_stated"]

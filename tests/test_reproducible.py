@@ -9,8 +9,12 @@ import sys
 import zipfile
 from io import BytesIO
 
+import pytest
+
 from ccmkit.package import render_document
 from tests.conftest import make_subject, manifest
+
+pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
 
 
 def test_same_bytes_twice_in_one_process(registry) -> None:

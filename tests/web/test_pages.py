@@ -12,6 +12,8 @@ from ccmkit import labels, vocab
 from ccmkit.languages import registry
 from tests.web.conftest import csrf_token
 
+pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
+
 PAGES = ("/states", "/states/COD", "/package", "/workshop", "/targets", "/barrier-map",
          "/log", "/log/report")
 # A few interface words per language that must show, and English ones that must not.

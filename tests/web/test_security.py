@@ -30,6 +30,8 @@ from ccmkit.web.security import PUBLIC
 from ccmkit.web.users import add_user, remove_user, sessions, set_password
 from tests.web.conftest import EDITOR, TOKEN, VIEWER, csrf_token, make_app, sign_in
 
+pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
+
 
 @pytest.fixture(autouse=True)
 def _cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
+
 BIN = Path(sys.executable).parent
 
 

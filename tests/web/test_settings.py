@@ -20,6 +20,8 @@ from ccmkit.languages import get_locale
 from tests.web.conftest import csrf_token
 from tests.web.test_generate import start, wait_done
 
+pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
+
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 

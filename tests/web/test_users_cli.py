@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from ccmkit.cli import cli
 from ccmkit.web.users import authenticate, list_users, open_database
+
+pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
 
 
 def run(db: Path, *args: str, password: str | None = None):

@@ -22,6 +22,8 @@ from tests.readers import pdf_text_bytes
 from tests.web.conftest import VIEWER, csrf_token, sign_in
 from tests.web.test_generate import start, wait_done
 
+pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
+
 SECTION = re.compile(r'<section class="target" id="target-([A-Z]{3})">(.*?)</section>', re.S)
 ROW = re.compile(r'<tr class="criterion( missing)?" data-criterion="([a-z_]+)">(.*?)</tr>', re.S)
 CELL = re.compile(r"<td>(.*?)</td>", re.S)

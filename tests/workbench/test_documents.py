@@ -20,6 +20,8 @@ from ccmkit.workbench.brief import outreach_history
 from tests.conftest import run_cli
 from tests.readers import docx_text, pdf_text, qpdf_check
 
+pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
+
 LANGS = list(languages())
 MARK = {"en": "INTERNAL", "fr": "USAGE INTERNE", "es": "USO INTERNO"}
 DATE = "2026-11-25"
