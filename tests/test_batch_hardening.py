@@ -18,6 +18,7 @@ from docx import Document
 
 from ccmkit import output
 from tests.conftest import GENERATED, run_cli
+from tests.processes import descendants
 
 pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
 
@@ -152,23 +153,6 @@ def test_zip_lists_manifest_files_only_after_force(tmp_path) -> None:
         assert archive.namelist() == ["KEN-en-instrument.docx"]  # documents only
 
 
-def _descendants(pid: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            children.setdefault(int(fields[1]), []).append(int(entry.name))
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -186,9 +170,9 @@ def test_killing_the_parent_ends_its_workers(tmp_path) -> None:
     deadline = time.monotonic() + 120
     workers: set[int] = set()
     while time.monotonic() < deadline and not list(out.glob("*/manifest.json")):
-        workers |= _descendants(proc.pid)
+        workers |= descendants(proc.pid)
         time.sleep(0.2)
-    workers |= _descendants(proc.pid)
+    workers |= descendants(proc.pid)
     assert len(workers) >= 3  # the forkserver and two workers
     os.kill(proc.pid, signal.SIGKILL)  # the parent only, not its process group
     proc.wait()

@@ -25,29 +25,12 @@ from pathlib import Path
 import pytest
 
 from ccmkit.vocab import DOC_KINDS
+from tests.processes import descendants
 
 pytestmark = pytest.mark.slow
 PASSWORD = "correct-horse-battery"
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 JOB = re.compile(r"^/(package|workshop)/([A-Za-z0-9_-]{16,64})$")
-
-
-def descendants(pid: int) -> set[int]:
-    """Every live process below ``pid`` (from /proc)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            children.setdefault(int(fields[1]), []).append(int(entry.name))
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
 
 
 def forkserver_processes(pid: int) -> set[int]:
