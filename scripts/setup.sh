@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
           fonts-liberation2 fonts-dejavu-core fonts-wqy-microhei libreoffice-writer-nogui qpdf
-          poppler-utils postgresql chromium npm)
+          poppler-utils postgresql chromium)
 python3 -c "import ensurepip, venv" 2>/dev/null || packages+=(python3-venv)
+command -v npm >/dev/null 2>&1 || packages+=(npm)  # a Node.js that brings its own npm is enough
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
