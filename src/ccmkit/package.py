@@ -6,6 +6,7 @@ replaced as a whole by ``output.write_package`` (all-or-nothing, locked, edits k
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,20 @@ def download_name(code: str, lang: str, kind: str, fmt: str) -> str:
     that language, format: ``VNM-en-instrument.pdf``, ``MAR-fr-projet-de-loi.docx``."""
     stem = DOWNLOAD_STEMS.get(kind, {}).get(lang) or kind.replace("_", "-")
     return f"{code}-{lang}-{stem}.{fmt}"
+
+
+PACKAGE_FILE = re.compile(r"^([A-Z]{3})/([a-z]{2,3})/([a-z_]+)\.(docx|pdf)$")
+
+
+def file_download_name(relpath: str) -> str:
+    """The name a generated file is downloaded or attached under: a package document by the
+    rule of :func:`download_name` (``COD/fr/legislation.docx`` -> ``COD-fr-projet-de-loi.docx``),
+    anything else its path with ``-`` for ``/``."""
+    found = PACKAGE_FILE.match(relpath)
+    if found:
+        code, lang, kind, fmt = found.groups()
+        return download_name(code, lang, kind, fmt)
+    return relpath.replace("/", "-")
 
 
 def zip_name(code: str, document: Mapping[str, Any]) -> str:

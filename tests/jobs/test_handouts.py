@@ -7,10 +7,10 @@ import csv
 import io
 import zipfile
 
-from ccmkit.jobs.handouts import file_download_name, index_text, workshop_zip
+from ccmkit.jobs.handouts import index_text, workshop_zip
 from ccmkit.jobs.run import Result
 from ccmkit.output import zip_bytes
-from ccmkit.package import download_name
+from ccmkit.package import download_name, file_download_name
 from tests.conftest import GENERATED, run_cli
 
 

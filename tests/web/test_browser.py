@@ -323,7 +323,7 @@ def test_settings_package_email_and_log_in_french(server: str, page, tmp_path) -
     instrument = Document(io.BytesIO(files["DJI-fr-instrument.docx"]))
     assert "Président de la République, déclare" in "\n".join(
         p.text for p in instrument.paragraphs)
-    cover = Document(io.BytesIO(files["DJI-fr-cover_note.docx"]))
+    cover = Document(io.BytesIO(files["DJI-fr-note-de-transmission.docx"]))
     assert "Son Excellence le Ministre des affaires étrangères" in "\n".join(
         p.text for p in cover.paragraphs)
     page.fill("#lead", "Norvège")

@@ -157,9 +157,9 @@ def test_settings_persist_with_history_and_reach_every_document(editor: FlaskCli
     assert "Veuillez trouver ci-joints" in body and "<p>" not in body
     assert "Veuillez trouver" in message.get_body(("html",)).get_content()
     attached = {p.get_filename(): p.get_content_type() for p in message.iter_attachments()}
-    assert attached == {"DJI-fr-cover_note.docx": DOCX, "DJI-fr-cover_note.pdf":
-                        "application/pdf", "DJI-fr-instrument.docx": DOCX,
-                        "DJI-fr-instrument.pdf": "application/pdf"}
+    assert attached == {"DJI-fr-note-de-transmission.docx": DOCX,
+                        "DJI-fr-note-de-transmission.pdf": "application/pdf",
+                        "DJI-fr-instrument.docx": DOCX, "DJI-fr-instrument.pdf": "application/pdf"}
     pdf = next(p for p in message.iter_attachments()
                if p.get_filename() == "DJI-fr-instrument.pdf")
     assert pdf.get_content() == job_file(editor, location, "DJI/fr/instrument.pdf")
@@ -271,7 +271,7 @@ def test_cli_package_reads_the_settings_and_profile_wins(tmp_path: Path, monkeyp
     message = email.message_from_bytes(draft.read_bytes(), policy=policy.default)
     assert message["X-Unsent"] == "1" and "Son Excellence M. le Ministre" in str(message["To"])
     assert sorted(p.get_filename() for p in message.iter_attachments()) == [
-        "DJI-fr-cover_note.docx", "DJI-fr-instrument.docx"]
+        "DJI-fr-instrument.docx", "DJI-fr-note-de-transmission.docx"]
     profile = tmp_path / "dji.yaml"
     profile.write_text("signatory:\n  title_text: Premier Ministre\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["package", "DJI", "--lang", "fr", "--doc", "instrument",

@@ -125,5 +125,7 @@ def draft(letter: Letter | dict[str, Any], attachments: Sequence[tuple[str, byte
 
 
 def attachment_name(relpath: str) -> str:
-    """``DJI/fr/instrument.pdf`` -> ``DJI-fr-instrument.pdf``."""
-    return relpath.replace("/", "-")
+    """``DJI/fr/cover_note.pdf`` -> ``DJI-fr-note-de-transmission.pdf``: the download name."""
+    from ccmkit.package import file_download_name
+
+    return file_download_name(relpath)

@@ -4,7 +4,6 @@ one-page overview (DOCX and PDF), the workshop's ZIP (through the one ZIP writer
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -13,12 +12,11 @@ from ccmkit import labels
 from ccmkit.documents.subject import Options, format_as_of
 from ccmkit.jobs.run import Executor, Result, Settings, WorkerDied, registry_for
 from ccmkit.output import MANIFEST, read_bytes_nofollow, read_manifest, replace_file, zip_bytes
-from ccmkit.package import download_name, zip_name
+from ccmkit.package import zip_name
 from ccmkit.sheets import csv_text
 
 INDEX = "index.csv"
 INDEX_COLUMNS = ["state", "name", "status", "languages", "result", "reason", "files", "zip"]
-PACKAGE_FILE = re.compile(r"^([A-Z]{3})/([a-z]{2})/([a-z_]+)\.(docx|pdf)$")
 
 
 def index_text(results: Iterable[Result], zipped: bool) -> str:
@@ -103,16 +101,6 @@ def finish_workshop(out: Path, results: Sequence[Result], settings: Settings, la
     write_overview(out, results, settings, lang, options)
     replace_file(out / name, workshop_zip(out, results, options.generated))
     return name
-
-
-def file_download_name(relpath: str) -> str:
-    """The name a job's file is downloaded under: a package document by the package's rule
-    (``COD-fr-projet-de-loi.docx``), anything else its path with ``-`` for ``/``."""
-    found = PACKAGE_FILE.match(relpath)
-    if found:
-        code, lang, kind, fmt = found.groups()
-        return download_name(code, lang, kind, fmt)
-    return relpath.replace("/", "-")
 
 
 def finish_batch(out: Path, results: Sequence[Result], settings: Settings, lang: str,

@@ -43,6 +43,7 @@ from ccmkit.jobs.run import (
 )
 from ccmkit.jobs.store import JobStore
 from ccmkit.output import MANIFEST
+from ccmkit.package import file_download_name
 
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 MAX_ACTIVE_PER_USER = 3
@@ -235,7 +236,7 @@ class JobRunner:
     @staticmethod
     def download_name(relpath: str) -> str:
         """The name a job's file is downloaded under (``KEN-fr-projet-de-loi.docx``)."""
-        return handouts.file_download_name(relpath)
+        return file_download_name(relpath)
 
     def running_for(self, owner: int) -> int:
         return self.store.active_count(owner)
