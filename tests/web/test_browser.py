@@ -329,3 +329,57 @@ def test_settings_package_email_and_log_in_french(server: str, page, tmp_path) -
     page.fill("#lead", "Norvège")
     page.click("#record-sent")
     assert "Consigné dans le journal" in page.inner_text("#sent")
+
+
+def test_the_brief_alone_and_the_asean_workshop_in_french(server: str, page,
+                                                           tmp_path) -> None:
+    """The rest of the day in French: Djibouti's brief alone (in Spanish, as a PDF); the
+    ASEAN workshop lists its States before generating, shows the regional picture, and every
+    Q&A of the workshop answers the regional question with the grouping's numbers."""
+    from docx import Document
+
+    from tests.readers import pdf_text
+
+    base = server
+    sign_in(page, base)
+    page.select_option("#ui-lang", "fr")
+    page.click("text=Changer" if page.locator("text=Changer").count() else "text=Change")
+    page.goto(base + "/states/DJI/brief")
+    page.select_option("#lang", "es")
+    page.select_option("#fmt", "pdf")
+    with page.expect_download() as download:
+        page.click("#make-brief")
+    brief = tmp_path / download.value.suggested_filename
+    download.value.save_as(brief)
+    text = " ".join(pdf_text(brief).split())
+    assert "USO INTERNO" in text and "Nota informativa – Djibouti" in text
+    assert re.search(r"idiomas: (francés|inglés|árabe)", text), text  # the package's, by name
+    page.goto(base + "/workshop")
+    page.select_option("#selection", "group:ASEAN")
+    page.click("#show-states")
+    included = page.inner_text("#included")
+    assert "9 États non parties à la Convention" in included
+    for name in ("Viet Nam", "Thaïlande", "Myanmar", "Indonésie"):
+        assert name in included
+    page.click("#regional-link")
+    question = page.inner_text("#regional-question")
+    assert "Association des nations de l'Asie du Sud-Est" in question and "11" in question
+    page.go_back()
+    for kind in DOC_KINDS:
+        if kind != "qa":
+            page.uncheck(f"#documents input[value={kind}]")
+    page.uncheck("#formats input[value=pdf]")
+    page.click("#generate")
+    page.wait_for_selector("#progress[data-state=done]", timeout=300_000)
+    with page.expect_download() as download:
+        page.click("#download-zip")
+    target = tmp_path / "workshop.zip"
+    download.value.save_as(target)
+    archive = zipfile.ZipFile(target)
+    qas = [n for n in archive.namelist() if n.endswith("-questions-answers.docx")]
+    assert len(qas) == 9, archive.namelist()
+    for name in qas:
+        document = Document(io.BytesIO(archive.read(name)))
+        words = " ".join(p.text for p in document.paragraphs)
+        assert "How many States in our region have joined?" in words, name
+        assert "Association of Southeast Asian Nations" in words, name
