@@ -67,7 +67,6 @@ class Msg(str):
     """A reason's part that is itself a message, translated with the reason."""
 
 
-Param = "str | Msg | Observation | tuple[Param, ...]"
 
 
 @dataclass(frozen=True)

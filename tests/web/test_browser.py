@@ -83,6 +83,12 @@ def page(tmp_path):
             shutil.rmtree(profile, ignore_errors=True)
 
 
+def in_french(page) -> None:
+    """Switch the interface to French (the form in the page header)."""
+    page.select_option("#ui-lang", "fr")
+    page.click("text=Changer" if page.locator("text=Changer").count() else "text=Change")
+
+
 def sign_in(page, base: str, path: str = "/states") -> None:
     page.goto(base + path)
     assert "/login" in page.url
@@ -171,8 +177,7 @@ def test_coordinator_flow(server: str, page, tmp_path) -> None:
     assert "Democratic Republic of the Congo" in page.inner_text("#meeting-list")
 
     # the interface in French
-    page.select_option("#ui-lang", "fr")
-    page.click("text=Changer" if page.locator("text=Changer").count() else "text=Change")
+    in_french(page)
     assert "Journal de suivi" in page.inner_text("h1")
 
     # sign out, and be refused the log
@@ -297,8 +302,7 @@ def test_settings_package_email_and_log_in_french(server: str, page, tmp_path) -
 
     base = server
     sign_in(page, base)
-    page.select_option("#ui-lang", "fr")
-    page.click("text=Changer" if page.locator("text=Changer").count() else "text=Change")
+    in_french(page)
     page.goto(base + "/states/DJI")
     page.select_option("#signatory_title", "head_of_state")
     page.fill("#title_text", "Président de la République")
@@ -342,8 +346,7 @@ def test_the_brief_alone_and_the_asean_workshop_in_french(server: str, page,
 
     base = server
     sign_in(page, base)
-    page.select_option("#ui-lang", "fr")
-    page.click("text=Changer" if page.locator("text=Changer").count() else "text=Change")
+    in_french(page)
     page.goto(base + "/states/DJI/brief")
     page.select_option("#lang", "es")
     page.select_option("#fmt", "pdf")
