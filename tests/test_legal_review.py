@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from ccmkit.content.library import clause_library, qa_library
 from ccmkit.data.legislature import government
 from ccmkit.documents import DOCUMENTS
-from ccmkit.documents.library import clause_library, qa_library
 from ccmkit.languages import get_locale
 from ccmkit.package import render_document
 from ccmkit.render.html import make_environment, render_html

@@ -12,9 +12,9 @@ from dataclasses import replace
 import pytest
 from docx import Document
 
+from ccmkit.content.library import clause_library
 from ccmkit.data.profile import Profile
 from ccmkit.documents.legislation import build, choose_style, choose_variant
-from ccmkit.documents.library import clause_library
 from ccmkit.languages import get_locale
 from ccmkit.languages import registry as languages
 from ccmkit.package import render_document

@@ -11,7 +11,7 @@ import yaml
 from click.testing import CliRunner
 
 from ccmkit.cli import cli
-from ccmkit.documents.library import clause_library, qa_library
+from ccmkit.content.library import clause_library, qa_library
 from ccmkit.languages import registry as languages
 from ccmkit.resources import templates_dir
 
@@ -117,3 +117,19 @@ def test_clause_metadata_with_a_bad_level(tmp_path) -> None:
     write(path, data)
     line = one_error_line(run_package(path.parents[1], "--doc", "legislation"))
     assert "clauses.yaml" in line and f"entry {data[0]['id']!r}" in line and "key 'level'" in line
+
+
+def test_a_users_content_file_goes_through_the_guarded_loader(tmp_path) -> None:
+    """A --template-dir content file with YAML anchors (a few lines can expand to gigabytes)
+    or over the size bound is one clear line, never parsed."""
+    from ccmkit.content.library import MAX_CONTENT_BYTES
+    from ccmkit.errors import CcmkitError
+
+    folder = tmp_path / "qa"
+    folder.mkdir()
+    (folder / "en.yaml").write_text('a: &x ["lol"]\nb: [*x, *x, *x]\n', encoding="utf-8")
+    with pytest.raises(CcmkitError, match="anchors and aliases"):
+        qa_library("en", tmp_path)
+    (folder / "en.yaml").write_text("a: " + "x" * (MAX_CONTENT_BYTES + 1), encoding="utf-8")
+    with pytest.raises(CcmkitError, match="larger than"):
+        qa_library("en", tmp_path)

@@ -8,8 +8,8 @@ import re
 import pytest
 from docx import Document
 
+from ccmkit.content.library import qa_library
 from ccmkit.data.profile import Profile
-from ccmkit.documents.library import qa_library
 from ccmkit.documents.qa import BASIC_MAX, BASIC_MIN, build, select_entries
 from ccmkit.languages import get_locale
 from ccmkit.languages import registry as languages

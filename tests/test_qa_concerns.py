@@ -11,8 +11,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from ccmkit.content.library import matches, qa_library
 from ccmkit.data.profile import Profile
-from ccmkit.documents.library import matches, qa_library
 from ccmkit.documents.qa import BASIC_MAX, BASIC_MIN, build, select_entries
 from ccmkit.languages import get_locale
 from ccmkit.vocab import CONCERNS

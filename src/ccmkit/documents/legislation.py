@@ -12,9 +12,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ccmkit.content.library import Clause, ClauseText, Paragraph, clause_library, matches
 from ccmkit.data.legislature import government, legislature_text, legislatures
 from ccmkit.documents.choices import Choice
-from ccmkit.documents.library import Clause, ClauseText, Paragraph, clause_library, matches
 from ccmkit.documents.subject import Subject, common_context
 from ccmkit.errors import CcmkitError
 from ccmkit.languages import Locale

@@ -22,8 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ccmkit.content.library import QaEntry, matches, qa_library
 from ccmkit.documents.choices import Choice
-from ccmkit.documents.library import QaEntry, matches, qa_library
 from ccmkit.documents.subject import Subject, common_context
 from ccmkit.languages import Locale
 

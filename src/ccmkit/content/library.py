@@ -14,7 +14,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -26,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from ccmkit.data.schema import read_yaml
 from ccmkit.errors import CcmkitError
 from ccmkit.resources import SearchPath, templates_dir
 from ccmkit.vocab import (
@@ -274,24 +274,26 @@ def library_file(relpath: str, template_dir: Path | None = None) -> Path:
     return SearchPath.for_templates(template_dir).find(relpath) or templates_dir() / relpath
 
 
+MAX_CONTENT_BYTES = 1_000_000  # a content file (the shipped ones are under 100 kB)
+
+
 def load_yaml(relpath: str, template_dir: Path | None = None) -> Any:
     """Parse a content file, with a one-line error naming the file and line."""
     path = library_file(relpath, template_dir)
     try:
-        return _parse(path, path.stat().st_mtime_ns)
+        mtime = path.stat().st_mtime_ns
     except FileNotFoundError:
         raise CcmkitError(f"content file {path} not found") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f", line {mark.line + 1}" if mark else ""
-        raise CcmkitError(f"{path}{line}: invalid YAML ({getattr(exc, 'problem', exc)})") from None
+    return _parse(path, mtime)
 
 
 @lru_cache(maxsize=64)
 def _parse(path: Path, mtime: int) -> Any:
-    """Parsed once per file version (content files are read for every State of a batch)."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    """Parsed once per file version (content files are read for every State of a batch),
+    through the one guarded YAML loader: a user's file (``--template-dir``) is bounded in size
+    and may not use anchors or aliases."""
+    trusted = path.resolve().is_relative_to(templates_dir().resolve())
+    return read_yaml(path, trusted=trusted, max_bytes=MAX_CONTENT_BYTES, what="content file")
 
 
 def _validated(model: type[Model], relpath: str, template_dir: Path | None) -> Model:
