@@ -115,8 +115,7 @@ def because(name: str, value: str, message: str, basis: tuple[str, ...] = (),
 
 def cite(obs: Observation) -> str:
     """`stockpiles: yes (2023-09-05)` for a reason; the fact's source is listed with the fact."""
-    when = obs.as_of.isoformat()[: {"year": 4, "circa": 4, "month": 7}.get(
-        obs.precision or "", 10)] if obs.as_of else "undated"
+    when = obs.as_of_text or "undated"
     shown = obs.shown.replace(";", ", ")
     return f"{obs.fact}: {shown} ({when})" + (" [override]" if obs.override else "")
 

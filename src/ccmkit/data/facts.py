@@ -83,6 +83,14 @@ class Observation:
         return self.value != UNKNOWN
 
     @property
+    def as_of_text(self) -> str | None:
+        """The date as precise as the source gives it (``2022``, ``2022-08``, ``2022-08-15``)."""
+        if self.as_of is None:
+            return None
+        digits = {"year": 4, "circa": 4, "month": 7}.get(self.precision or "", 10)
+        return self.as_of.isoformat()[:digits]
+
+    @property
     def values(self) -> tuple[str, ...]:
         """The value's tokens: several for a multi-valued fact, else the value alone."""
         if fact_family(self.fact) in LIST_FACTS:

@@ -101,14 +101,12 @@ def concern_rows(subject: Subject, lang: str, most: int = 3) -> list[dict[str, A
         shown |= set(part.values)
         rows.append({"labels": _shown(list(part.values), _),
                      "quote": _FOOTNOTE.sub("", part.quote or ""),
-                     "as_of": part.as_of.isoformat()[:_DIGITS.get(part.precision or "", 10)]
-                     if part.as_of else _("undated"),
+                     "as_of": part.as_of_text or _("undated"),
                      "source": part.source.title if part.source else _("no source")})
     return rows[:most]
 
 
 _FOOTNOTE = re.compile(r"\[\d+\]")
-_DIGITS = {"year": 4, "circa": 4, "month": 7}
 
 
 def _ask(subject: Subject, lang: str, history: list[dict[str, Any]]) -> dict[str, str]:
@@ -127,8 +125,7 @@ def _ask(subject: Subject, lang: str, history: list[dict[str, Any]]) -> dict[str
 def cite_in(obs: Observation, lang: str) -> str:
     """A fact cited in a reason, in `lang`: ``Cluster munition stockpiles: no (2022-08-15)``."""
     _ = gettext_for(lang)
-    when = (obs.as_of.isoformat()[:_DIGITS.get(obs.precision or "", 10)] if obs.as_of
-            else _("undated"))
+    when = obs.as_of_text or _("undated")
     label = _(fact_label(obs.fact)) + (f" ({obs.fact.rsplit('_', 1)[1]})"
                                        if obs.fact.startswith("unga_vote_") else "")
     return f"{label}: {_shown(list(obs.values), _)} ({when})"

@@ -237,13 +237,6 @@ def status_observation(state: State, registry: Registry) -> Observation:
                        precision="month" if table.month_only else "day")
 
 
-def _as_of(obs: Observation) -> str | None:
-    if obs.as_of is None:
-        return None
-    digits = {"year": 4, "circa": 4, "month": 7}.get(obs.precision or "", 10)
-    return obs.as_of.isoformat()[:digits]
-
-
 def score_state(state: State, registry: Registry, weights: Weights) -> list[Scored]:
     """Every criterion applied to one State, in the order of :data:`CRITERIA`."""
     out = []
@@ -256,7 +249,7 @@ def score_state(state: State, registry: Registry, weights: Weights) -> list[Scor
         out.append(Scored(
             criterion=criterion.name, weight=weight, points=points,
             fact=obs.fact, value=obs.shown, source=obs.source.title if obs.source else None,
-            url=obs.source.url if obs.source else None, as_of=_as_of(obs),
+            url=obs.source.url if obs.source else None, as_of=obs.as_of_text,
             missing=outcome is None))
     return out
 
