@@ -22,8 +22,9 @@ from datetime import date
 from pathlib import Path
 
 from ccmkit.data.states import load_registry
-from ccmkit.documents import DOCUMENTS
-from ccmkit.documents.subject import Options, Subject
+from ccmkit.documents.kinds import DOCUMENTS
+from ccmkit.documents.options import Options
+from ccmkit.documents.subject import Subject
 from ccmkit.languages import get_locale
 from ccmkit.package import render_document
 from ccmkit.render.html import make_environment, render_html, to_string, to_tree

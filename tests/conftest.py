@@ -14,7 +14,8 @@ from ccmkit.cli import cli
 from ccmkit.data.facts import Observation
 from ccmkit.data.profile import Profile
 from ccmkit.data.states import Registry, load_registry
-from ccmkit.documents.subject import Options, Subject
+from ccmkit.documents.options import Options
+from ccmkit.documents.subject import Subject
 
 GENERATED = date(2026, 11, 25)
 

@@ -74,7 +74,7 @@ def test_front_door_errors(registry) -> None:
 
 def test_eligibility_is_a_property_of_each_kind(registry, monkeypatch) -> None:
     """A document for States Parties is one registry entry: the front door asks the kind."""
-    from ccmkit import documents
+    from ccmkit.documents import kinds as documents
 
     party_only = replace(documents.DOCUMENTS["steps"], eligible=("state_party",))
     monkeypatch.setitem(documents.DOCUMENTS, "steps", party_only)

@@ -13,7 +13,7 @@ from docx import Document
 
 from ccmkit.data.schema import StateRecord, read_yaml, validate
 from ccmkit.data.states import load_registry
-from ccmkit.documents import DOCUMENTS
+from ccmkit.documents.kinds import DOCUMENTS
 from ccmkit.errors import DataError, TemplateError
 from ccmkit.grammar import agree, dative, of, subject
 from ccmkit.package import document_page, render_document

@@ -14,7 +14,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from docx import Document
 
-from ccmkit.documents import DOCUMENTS
+from ccmkit.documents.kinds import DOCUMENTS
 from ccmkit.languages import registry
 from ccmkit.package import render_document
 from ccmkit.resources import locales_dir, templates_dir
@@ -86,8 +86,8 @@ def test_no_english_in_french_and_spanish(registry_fixture, lang: str, code: str
                 continue
             from dataclasses import replace
 
-            options = replace(subject.options, legislation=legislation[0],
-                              drafting=legislation[1])
+            options = subject.options.model_copy(update={"legislation": legislation[0],
+                                                         "drafting": legislation[1]})
             (file,) = render_document(replace(subject, options=options), kind, lang, ("docx",))
             doc = Document(io.BytesIO(file.data))
             body = " " + " ".join(p.text for p in doc.paragraphs) + " "

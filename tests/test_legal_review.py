@@ -14,7 +14,7 @@ from docx import Document
 
 from ccmkit.content.library import clause_library, qa_library
 from ccmkit.data.legislature import government
-from ccmkit.documents import DOCUMENTS
+from ccmkit.documents.kinds import DOCUMENTS
 from ccmkit.languages import get_locale
 from ccmkit.package import render_document
 from ccmkit.render.html import make_environment, render_html

@@ -148,7 +148,7 @@ def test_legal_content_of_the_full_law(registry, lang) -> None:
 
 def test_options_do_not_leak_between_subjects(registry) -> None:
     subject = make_subject(registry, "KEN", CLEAN)
-    other = replace(subject, options=replace(subject.options, legislation="full"))
+    other = replace(subject, options=subject.options.model_copy(update={"legislation": "full"}))
     assert len(ids(build(subject, get_locale("en")))) < len(ids(build(other, get_locale("en"))))
 
 

@@ -137,7 +137,7 @@ def test_regional_entry_uses_the_workshop_grouping(registry) -> None:
 
     def qa(code: str, group: str | None) -> str:
         subject = make_subject(registry, code, qa="full")
-        subject = replace(subject, options=replace(subject.options, group=group))
+        subject = replace(subject, options=subject.options.model_copy(update={"group": group}))
         (docx,) = render_document(subject, "qa", "en", ("docx",))
         return " ".join(" ".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
                         .split())

@@ -53,7 +53,8 @@ if TYPE_CHECKING:
         read_profile,
         render_document,
     )
-    from ccmkit.documents.subject import Options, Subject
+    from ccmkit.documents.options import Options
+    from ccmkit.documents.subject import Subject
 
 _LAZY = {"build_package": "ccmkit.api", "find_state": "ccmkit.api",
          "load_registry": "ccmkit.api", "prepare": "ccmkit.api",

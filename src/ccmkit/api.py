@@ -16,7 +16,8 @@ from typing import Any
 
 from ccmkit.data.profile import Profile, check_profile_state, load_profile, profile_from_mapping
 from ccmkit.data.states import Registry, State
-from ccmkit.documents.subject import Options, Subject
+from ccmkit.documents.options import Options
+from ccmkit.documents.subject import Subject
 from ccmkit.errors import CcmkitError, DataError, NotEligible
 from ccmkit.vocab import DOC_KINDS
 
@@ -84,7 +85,7 @@ def prepare(registry: Registry, request: PackageRequest) -> Subject:
 def check_eligible(state: State, kinds: Sequence[str], as_of: str) -> None:
     """NotEligible when a requested document kind is not for the State's status (the one
     eligibility rule)."""
-    from ccmkit.documents import eligible_statuses
+    from ccmkit.documents.kinds import eligible_statuses
 
     for kind in dict.fromkeys(kinds):
         allowed = eligible_statuses(kind)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ccmkit import __version__
-from ccmkit.documents import DOCUMENTS
+from ccmkit.documents.kinds import DOCUMENTS
 from ccmkit.documents.subject import Subject
 from ccmkit.languages import get_locale
 from ccmkit.output import sha256, write_package

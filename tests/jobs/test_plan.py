@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ccmkit.data.states import Registry
-from ccmkit.documents.subject import Options
+from ccmkit.documents.options import Options
 from ccmkit.jobs.plan import csv_row_profile, fingerprint, plan, read_state_csv, split_states
 from tests.conftest import GENERATED
 
@@ -62,7 +62,7 @@ def test_the_fingerprint_follows_every_input(registry, tmp_path) -> None:
     task, = make(registry, [("KEN", {})])
     again, = make(registry, [("KEN", {})])
     assert task.fingerprint == again.fingerprint
-    for changed in (replace(task, options=replace(OPTIONS, drafting="civil-law")),
+    for changed in (replace(task, options=OPTIONS.model_copy(update={"drafting": "civil-law"})),
                     replace(task, languages=("fr",)),
                     replace(task, profile={"planned_deposit_date": "2027-03-15"})):
         assert fingerprint(changed, registry) != task.fingerprint

@@ -12,7 +12,7 @@ from concurrent.futures import CancelledError, wait
 
 import pytest
 
-from ccmkit.documents.subject import Options
+from ccmkit.documents.options import Options
 from ccmkit.jobs.plan import plan
 from ccmkit.jobs.run import (
     InlineExecutor,

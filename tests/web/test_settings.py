@@ -225,8 +225,8 @@ def test_workshop_lists_its_states_and_the_regional_picture(editor: FlaskClient)
 
 def test_regional_question_in_every_qa_of_a_grouping_workshop(registry) -> None:
     from ccmkit.api import PackageRequest, prepare
-    from ccmkit.documents import DOCUMENTS
-    from ccmkit.documents.subject import Options
+    from ccmkit.documents.kinds import DOCUMENTS
+    from ccmkit.documents.options import Options
 
     members = [s.iso3 for s in registry.select(("outside",), group="ASEAN")]
     assert members

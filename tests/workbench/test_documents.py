@@ -224,7 +224,8 @@ def test_a_messaging_library_lacking_a_line_is_one_clear_error(tmp_path: Path) -
 def test_every_brief_fits_two_pages(registry: Registry, lang: str) -> None:
     from datetime import date
 
-    from ccmkit.documents.subject import Options, Subject
+    from ccmkit.documents.options import Options
+    from ccmkit.documents.subject import Subject
     from ccmkit.workbench import brief
     from ccmkit.workbench.targets import rank
 

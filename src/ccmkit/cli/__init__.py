@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, date
 from pathlib import Path
 from typing import Any
 
 import click
 
+from ccmkit.documents.options import OptionField, Options, issued, option_fields
+from ccmkit.documents.options import make_options as build_options
 from ccmkit.errors import CcmkitError
 from ccmkit.languages import registry as language_registry
 from ccmkit.vocab import (
-    BARRIERS,
     DOC_KINDS,
-    DRAFTING_STYLES,
     FORMATS,
     GROUPINGS,
-    LEGISLATION_VARIANTS,
-    QA_LENGTHS,
-    SIGNATORY_ROUTES,
     STATUS_SELECTORS,
 )
 
@@ -65,19 +61,10 @@ def _out_dir(ctx: click.Context, param: click.Parameter, value: str) -> Path:
 
 def _generation_date(ctx: click.Context, param: click.Parameter,
                      value: str | None) -> date | None:
-    """--date: a date the documents can carry (from the Convention's adoption to 10 years
-    ahead; a Word file cannot hold a date after 2107)."""
-    day = _iso_date(ctx, param, value)
-    if day is not None and not (date(2008, 5, 30) <= day <= _years_ahead(10)):
-        raise click.BadParameter(f"{day} is before the Convention was adopted (30 May 2008) or "
-                                 "more than 10 years ahead; give the date the documents are "
-                                 "issued")
+    """--date: a date the documents can carry (the rule of the `generated` option)."""
+    generated = next(f for f in option_fields("cli") if f.name == "generated")
+    day: date | None = _checked(generated)(ctx, param, value)
     return day
-
-
-def _years_ahead(years: int) -> date:
-    today = date.today()
-    return today.replace(year=today.year + years, day=min(today.day, 28))
 
 
 def _remember_data_dir(ctx: click.Context, param: click.Parameter,
@@ -121,8 +108,9 @@ def cli() -> None:
 
 
 def document_options(func: Callable) -> Callable:
-    """Options shared by `package` and `batch`."""
-    options = [
+    """Options shared by `package` and `batch`: what to make, then every document kind's
+    options (made from ccmkit.documents.options)."""
+    options: list[Callable[[Callable], Callable]] = [
         click.option("--lang", "langs", multiple=True, default=("auto",), show_default=True,
                      type=click.Choice(("auto", *LANGS)),
                      help="Language(s); auto = the State's package languages."),
@@ -130,40 +118,47 @@ def document_options(func: Callable) -> Callable:
                      help="Format(s) [default: docx and pdf]."),
         click.option("--doc", "docs", multiple=True, type=click.Choice(DOC_KINDS),
                      help="Document(s) [default: all]."),
-        click.option("--deposit-date", callback=_iso_date, metavar="YYYY-MM-DD",
-                     help="Planned date of deposit: the notes then give calendar dates."),
-        click.option("--historical", is_flag=True,
-                     help="Accept a past deposit date (a worked example of a past deposit)."),
-        click.option("--instrument", type=click.Choice(SIGNATORY_ROUTES),
-                     help="For a signatory: the form of consent (default ratification)."),
-        click.option("--provisional-application/--no-provisional-application", default=None,
-                     help="Include the Article 18 declaration in the instrument."),
-        click.option("--barrier", "barriers", multiple=True, type=click.Choice(BARRIERS),
-                     help="Barrier(s) the Q&A answers first (overrides the profile)."),
-        click.option("--legislation", type=click.Choice(LEGISLATION_VARIANTS),
-                     help="Model law: minimal (minimum credible implementation, the default) "
-                          "or full."),
-        click.option("--qa", type=click.Choice(QA_LENGTHS),
-                     help="Q&A: basic (6-10 questions for the State, the default) or full."),
-        click.option("--issuer", metavar="TEXT",
-                     help="Who sends the package (author and header) [default: the "
-                          "Implementation Support Unit, in each language]."),
-        click.option("--addressee", metavar="TEXT",
-                     help="Addressee of the cover note, as it will be printed [default: the "
-                          "Minister for Foreign Affairs of the State, in each language]."),
-        click.option("--drafting", type=click.Choice(DRAFTING_STYLES),
-                     help="Drafting style of the model law (default from legal tradition)."),
-        click.option("--date", "generated", callback=_generation_date, metavar="YYYY-MM-DD",
-                     help="Generation date printed in the documents (default: today)."),
-        click.option("--template-dir", type=click.Path(file_okay=False, exists=True,
-                                                       resolve_path=True, path_type=Path),
-                     help="Folder with your own base.docx, style.css or <doc>/<lang>.html.j2."),
+        *(option_decorator(field) for field in option_fields("cli")),
         click.option("--out", default="out", show_default=True, callback=_out_dir,
                      help="Output folder."),
     ]
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def option_decorator(field: OptionField) -> Callable[[Callable], Callable]:
+    """The click option of a document option: its flag, type and help from the model."""
+    flag = field.opt.flag or "--" + field.name.replace("_", "-")
+    help_text = field.opt.help
+    if field.kind is bool:
+        if field.annotation is bool:
+            return click.option(flag, field.name, is_flag=True, help=help_text)
+        return click.option(f"{flag}/--no-{flag[2:]}", field.name, default=None, help=help_text)
+    if field.kind is Path:
+        return click.option(flag, field.name, help=help_text,
+                            type=click.Path(file_okay=False, exists=True, resolve_path=True,
+                                            path_type=Path))
+    if field.opt.choices:
+        return click.option(flag, field.name, multiple=field.multiple, help=help_text,
+                            type=click.Choice(field.opt.choices))
+    metavar = "YYYY-MM-DD" if field.kind is date else "TEXT"
+    return click.option(flag, field.name, metavar=metavar, help=help_text,
+                        callback=_checked(field))
+
+
+def _checked(field: OptionField) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """A click callback validating the value as the option's model does."""
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is None:
+            return None
+        if field.kind is date:
+            value = _iso_date(ctx, param, value)
+        try:
+            return field.parse(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return check
 
 
 def default_generation_date() -> date:
@@ -177,30 +172,24 @@ def default_generation_date() -> date:
             day = datetime.fromtimestamp(int(epoch), tz=UTC).date()
         except (ValueError, OverflowError, OSError):
             day = date.max
-        if not date(2008, 5, 30) <= day <= _years_ahead(10):
+        try:
+            return issued(day)
+        except ValueError:
             raise CcmkitError(f"SOURCE_DATE_EPOCH={epoch[:20]} is not a date the documents can "
-                              "carry; give seconds since 1970 (or unset it, or pass --date)")
-        return day
+                              "carry; give seconds since 1970 (or unset it, or pass --date)"
+                              ) from None
     return date.today()
 
 
-def make_options(params: dict[str, Any]) -> Any:
-    from ccmkit.documents.subject import Options
-
-    return Options(
-        deposit_date=params["deposit_date"],
-        instrument=params["instrument"],
-        provisional_application=params["provisional_application"],
-        barriers=tuple(params["barriers"]) or None,
-        legislation=params["legislation"],
-        drafting=params["drafting"],
-        qa=params["qa"],
-        issuer=params["issuer"],
-        addressee=params["addressee"],
-        generated=params["generated"] or default_generation_date(),
-        template_dir=params["template_dir"],
-        historical=params["historical"],
-    )
+def make_options(params: dict[str, Any]) -> Options:
+    """The command's document options as one Options (the generation date defaults to
+    SOURCE_DATE_EPOCH's date or today)."""
+    values = {field.name: params.get(field.name) for field in option_fields("cli")}
+    values["generated"] = values["generated"] or default_generation_date()
+    try:
+        return build_options(values)
+    except ValueError as exc:
+        raise CcmkitError(f"--{exc}") from None
 
 
 @cli.command()
@@ -280,7 +269,7 @@ def timeline(state: str, deposit_date: date, profile: Path | None, historical: b
              status_file: Path | None, status_as_of: str | None) -> None:
     """Entry into force and deadlines for STATE if it deposits on --deposit-date."""
     from ccmkit.api import PackageRequest, check_deposit, prepare
-    from ccmkit.documents.subject import Options
+    from ccmkit.documents.options import Options
     from ccmkit.report import show_timeline
 
     registry = _registry(status_file, status_as_of)
@@ -357,7 +346,7 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
     planned = plan.plan(
         registry, selection, languages=params["langs"], also=also,
         kinds=params["docs"] or DOC_KINDS, formats=params["formats"] or FORMATS,
-        options=replace(make_options(params), group=group), profiles=profiles,
+        options=make_options(params).model_copy(update={"group": group}), profiles=profiles,
         source_name=from_csv.name if from_csv else "",
     )
     out: Path = params["out"]

@@ -115,7 +115,7 @@ def brief(state: str, profile: Path | None, formats: tuple[str, ...], langs: tup
           status_as_of: str | None) -> None:
     """INTERNAL: the brief on STATE for the person meeting its mission (OUT/internal/<ISO3>/)."""
     from ccmkit.api import PackageRequest, prepare
-    from ccmkit.documents.subject import Options
+    from ccmkit.documents.options import Options
     from ccmkit.log.settings import stored_profile
     from ccmkit.workbench.brief import write_briefs
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from pathlib import Path
 from typing import Any
 
 from ccmkit import rules
 from ccmkit.data.profile import Profile
 from ccmkit.data.regional import RegionalFraming, regional_framing
 from ccmkit.data.states import Registry, State
+from ccmkit.documents.options import Options
 from ccmkit.i18n import N_
 from ccmkit.languages import Locale
 from ccmkit.render.html import blank
@@ -42,25 +42,6 @@ CONDITION_FACTS = tuple(key for key in CONDITION_KEYS if key != "status")
 
 
 @dataclass(frozen=True)
-class Options:
-    """Choices from the command line; None means "take it from the profile or data"."""
-
-    deposit_date: date | None = None
-    instrument: str | None = None
-    provisional_application: bool | None = None
-    barriers: tuple[str, ...] | None = None
-    legislation: str | None = None
-    drafting: str | None = None
-    qa: str | None = None
-    issuer: str | None = None
-    addressee: str | None = None  # the cover note's addressee (default: the foreign minister)
-    generated: date = field(default_factory=date.today)
-    template_dir: Path | None = None
-    historical: bool = False  # accept a past deposit date (a worked example)
-    group: str | None = None  # the workshop's grouping (ASEAN, AU…): the Q&A's regional frame
-
-
-@dataclass(frozen=True)
 class Subject:
     """A State, its profile and the options: everything a document is built from."""
 
@@ -72,7 +53,7 @@ class Subject:
     @property
     def route(self) -> Route:
         preferred = self.options.instrument or self.profile.instrument
-        return route_for(self.state.status, preferred)  # type: ignore[arg-type]
+        return route_for(self.state.status, preferred)
 
     @property
     def provisional_application(self) -> bool:

@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from ccmkit import labels
-from ccmkit.documents.subject import Options, format_as_of
+from ccmkit.documents.options import Options
+from ccmkit.documents.subject import format_as_of
 from ccmkit.jobs.run import Executor, Result, Settings, WorkerDied, registry_for
 from ccmkit.output import MANIFEST, read_bytes_nofollow, read_manifest, replace_file, zip_bytes
 from ccmkit.package import zip_name

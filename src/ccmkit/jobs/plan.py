@@ -10,14 +10,14 @@ import json
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from ccmkit import __version__
 from ccmkit.data.states import Registry
-from ccmkit.documents.subject import Options
+from ccmkit.documents.options import Options
 from ccmkit.errors import CcmkitError, DataError
 from ccmkit.output import sha256
 from ccmkit.package import resolve_languages, unique
@@ -237,7 +237,7 @@ def fingerprint(task: Task, registry: Registry) -> str:
         *(part.hex() for part in registry.status.digest_inputs()),
         json.dumps(task.profile, sort_keys=True, default=str),
         json.dumps([task.languages, task.kinds, task.formats], sort_keys=True),
-        json.dumps(asdict(task.options), sort_keys=True, default=str),
+        task.options.model_dump_json(),
     ]
     if task.options.template_dir:
         parts.append(_tree_digest(str(task.options.template_dir)))

@@ -20,8 +20,9 @@ from werkzeug.wrappers import Response
 from ccmkit.api import PackageRequest, prepare
 from ccmkit.data import lookup
 from ccmkit.data.states import State
-from ccmkit.documents import DOCUMENTS
-from ccmkit.documents.subject import Options, Subject
+from ccmkit.documents.kinds import DOCUMENTS
+from ccmkit.documents.options import Options
+from ccmkit.documents.subject import Subject
 from ccmkit.errors import CcmkitError, NotEligible, StateNotFound
 from ccmkit.labels import CONCERN as CONCERN_LABELS
 from ccmkit.languages import get_locale

@@ -27,7 +27,7 @@ from sqlalchemy import Engine
 from werkzeug.wrappers import Response
 
 from ccmkit.data.states import Registry
-from ccmkit.documents.subject import Options
+from ccmkit.documents.options import Options
 from ccmkit.errors import CcmkitError
 from ccmkit.jobs import handouts
 from ccmkit.jobs.plan import Task, plan

@@ -203,7 +203,7 @@ def brief(iso3: str) -> Response | str | tuple[str, int]:
     from flask import send_file
 
     from ccmkit.api import PackageRequest, prepare
-    from ccmkit.documents.subject import Options
+    from ccmkit.documents.options import Options
     from ccmkit.web.forms import BriefForm
     from ccmkit.workbench.brief import brief_files
 

@@ -15,7 +15,7 @@ from babel import Locale as BabelLocale
 from ccmkit import labels, rules
 from ccmkit.data.facts import Observation
 from ccmkit.data.schema import scrub
-from ccmkit.documents import DOCUMENTS
+from ccmkit.documents.kinds import DOCUMENTS
 from ccmkit.documents.subject import Subject
 from ccmkit.i18n import N_, gettext_for
 from ccmkit.labels import BARRIER as BARRIER_LABELS
