@@ -11,7 +11,7 @@ import pytest
 
 from ccmkit.data.states import Registry
 from ccmkit.documents.options import Options
-from ccmkit.jobs.plan import csv_row_profile, fingerprint, plan, read_state_csv, split_states
+from ccmkit.jobs.plan import csv_row_values, fingerprint, plan, read_state_csv, split_states
 from tests.conftest import GENERATED
 
 OPTIONS = Options(generated=GENERATED)
@@ -54,8 +54,29 @@ def test_csv_rows_feed_the_profile_and_differing_duplicates_fail(registry, tmp_p
     assert tasks["KEN"].profile["planned_deposit_date"] == "2027-03-15"
     assert tasks["KEN"].profile["barriers"] == ["defence_security"]
     assert "listed twice in invited.csv (line 3 and line 4)" in tasks["HTI"].error
-    assert csv_row_profile({"provisional_application": "Yes"}, "x") == {
-        "provisional_application": True}
+    assert csv_row_values({"provisional_application": "Yes"}, "x") == (
+        {"provisional_application": True}, {})
+
+
+def test_csv_columns_come_from_the_option_models(registry, tmp_path) -> None:
+    """Every option a batch list may set is a column; an option without a State setting
+    becomes that row's option, checked as the model checks it (one row's error only)."""
+    from ccmkit.documents.options import option_fields
+
+    assert {f.name for f in option_fields("csv")} <= set(read_columns())
+    listing = tmp_path / "invited.csv"
+    listing.write_text("state,qa,legislation,issuer,addressee\n"
+                       "KEN,full,full,Coordinator on universalization,H.E. the Minister\n"
+                       "HTI,longest,,,\n", encoding="utf-8")
+    tasks = {t.code: t for t in make(registry, read_state_csv(listing),
+                                     source_name="invited.csv")}
+    ken = tasks["KEN"]
+    assert not ken.error
+    assert (ken.options.qa, ken.options.legislation) == ("full", "full")
+    assert ken.options.issuer == "Coordinator on universalization"
+    assert ken.profile["addressee"] == "H.E. the Minister"  # a State setting: the profile
+    assert tasks["HTI"].error.startswith("batch list invited.csv: column 'qa': ")
+    assert "'basic' or 'full'" in tasks["HTI"].error
 
 
 def test_the_fingerprint_follows_every_input(registry, tmp_path) -> None:
@@ -80,3 +101,9 @@ def test_a_bad_state_list_is_one_line(tmp_path: Path, content: str, message: str
     with pytest.raises(DataError, match=message):
         read_state_csv(listing)
     assert os.listdir(tmp_path) == ["list.csv"]
+
+
+def read_columns() -> tuple[str, ...]:
+    from ccmkit.jobs.plan import CSV_COLUMNS
+
+    return CSV_COLUMNS

@@ -184,8 +184,9 @@ class OptionField:
     def parse(self, value: Any) -> Any:
         """The value, validated as the model does (ValueError with a one-line reason)."""
         try:
-            adapter: TypeAdapter[Any] = TypeAdapter(
-                Annotated[(self.annotation, *self.metadata)])  # type: ignore[arg-type]
+            form = (Annotated[(self.annotation, *self.metadata)]  # type: ignore[arg-type]
+                    if self.metadata else self.annotation)
+            adapter: TypeAdapter[Any] = TypeAdapter(form)
             return adapter.validate_python(value)
         except ValidationError as exc:
             raise ValueError(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None

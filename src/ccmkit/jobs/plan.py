@@ -11,22 +11,28 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from ccmkit import __version__
 from ccmkit.data.states import Registry
-from ccmkit.documents.options import Options
+from ccmkit.documents.options import OptionField, Options, option_fields
+from ccmkit.documents.options import make_options as build_options
 from ccmkit.errors import CcmkitError, DataError
 from ccmkit.output import sha256
 from ccmkit.package import resolve_languages, unique
 from ccmkit.resources import locales_dir, shipped_data_dir, templates_dir
 
-CSV_LIST_COLUMNS = ("barriers", "languages")
+# A --from CSV: `state`, a column per document option (ccmkit.documents.options; an option
+# backed by a State setting feeds the row's profile, the others the row's options), and the
+# profile's own columns.
+CSV_OPTIONS: dict[str, OptionField] = {f.name: f for f in option_fields("csv")}
 CSV_FACT_COLUMNS = ("stockpiles", "contamination", "legal_tradition", "mine_ban_treaty")
-CSV_COLUMNS = ("state", "deposit_date", "planned_deposit_date", "instrument",
-               "provisional_application", *CSV_LIST_COLUMNS, *CSV_FACT_COLUMNS)
+CSV_PROFILE_COLUMNS = ("planned_deposit_date", "languages", *CSV_FACT_COLUMNS)
+CSV_COLUMNS = ("state", *CSV_OPTIONS, *CSV_PROFILE_COLUMNS)
+YES_NO = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 
 Selection = list[tuple[str, dict[str, str], str]]  # (State query, CSV values, where)
 MAX_LIST_BYTES = 1 << 20
@@ -94,26 +100,49 @@ def split_states(codes: str) -> Selection:
     return [(c.strip(), {}, "--states") for c in codes.split(",") if c.strip()]
 
 
-def csv_row_profile(row: dict[str, str], where: str) -> dict[str, Any]:
-    """Profile keys from a CSV row (lists split on ';', ',' or spaces)."""
-    out: dict[str, Any] = {}
+def _split(value: str) -> list[str]:
+    return [v for v in re.split(r"[;,\s]+", value) if v]
+
+
+def csv_row_values(row: dict[str, str], where: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A CSV row as (profile keys, option values); DataError naming the column on a bad value.
+
+    Lists are split on ';', ',' or spaces; yes/no columns take yes, no, true, false, 1, 0.
+    """
+    profile: dict[str, Any] = {}
+    options: dict[str, Any] = {}
     for key, value in row.items():
-        if key in ("deposit_date", "planned_deposit_date"):
-            if out.get("planned_deposit_date", value) != value:
-                raise DataError(f"{where}: deposit_date and planned_deposit_date differ "
-                                f"({out['planned_deposit_date']} and {value}); keep one")
-            out["planned_deposit_date"] = value
-        elif key in CSV_LIST_COLUMNS:
-            out[key] = [v for v in re.split(r"[;,\s]+", value) if v]
-        elif key == "provisional_application":
-            flag = {"yes": True, "true": True, "1": True, "no": False, "false": False,
-                    "0": False}.get(value.strip().lower())
-            out[key] = value if flag is None else flag  # anything else: the profile refuses it
-        elif key in CSV_FACT_COLUMNS:
-            out.setdefault("facts", {})[key] = {"value": value, "source": where}
+        field = CSV_OPTIONS.get(key)
+        if field is None:
+            _profile_column(profile, key, value, where)
+            continue
+        raw: Any = _split(value) if field.multiple else value
+        if field.kind is bool:
+            raw = YES_NO.get(value.strip().lower(), value)
+        try:
+            parsed = field.parse(raw)
+        except ValueError as exc:
+            raise DataError(f"{where}: column {key!r}: {exc}") from None
+        if field.opt.setting:
+            _profile_column(profile, field.opt.setting, parsed, where)
         else:
-            out[key] = value
-    return out
+            options[key] = parsed
+    return profile, options
+
+
+def _profile_column(profile: dict[str, Any], key: str, value: Any, where: str) -> None:
+    """One profile key of a CSV row (the two deposit-date columns must agree)."""
+    if isinstance(value, date):
+        value = value.isoformat()
+    if key == "planned_deposit_date" and profile.get(key, value) != value:
+        raise DataError(f"{where}: deposit_date and planned_deposit_date differ "
+                        f"({profile[key]} and {value}); keep one")
+    if key == "languages":
+        value = _split(value)
+    if key in CSV_FACT_COLUMNS:
+        profile.setdefault("facts", {})[key] = {"value": value, "source": where}
+    else:
+        profile[key] = list(value) if isinstance(value, tuple) else value
 
 
 def plan(
@@ -190,9 +219,15 @@ def _task(registry: Registry, iso3: str, row: dict[str, str], options: Options,
                 raw = read_profile(path)
             except CcmkitError as exc:
                 error = str(exc)
-    if row and isinstance(raw, dict):
-        raw = {**raw, **csv_row_profile(row, f"batch list {source_name}")}
-        where.append(f"{source_name} ({iso3})")
+    if row and isinstance(raw, dict) and not error:
+        try:
+            row_profile, row_options = csv_row_values(row, f"batch list {source_name}")
+            options = build_options(row_options, options)
+        except (CcmkitError, ValueError) as exc:
+            error = str(exc)
+        else:
+            raw = {**raw, **row_profile}
+            where.append(f"{source_name} ({iso3})")
     state_languages = state.languages
     if not error:
         try:  # validated here so the plan is right; the worker gets the raw mapping
