@@ -118,7 +118,8 @@ def _document_args(subject: Subject, kind: str, lang: str) -> dict[str, Any]:
     return {
         "template": f"{kind}/{lang}.html.j2",
         "locale": locale,
-        "context": document.build(subject, locale),
+        "context": {**document.build(subject, locale),
+                    "options": document.own_options(subject.options)},
         "title": title,
         "header": f"{issuer} – {title} – {name}" if document.running_header else None,
         "full_title": f"{title} – {name}",

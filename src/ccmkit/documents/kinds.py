@@ -13,6 +13,7 @@ from ccmkit.documents.options import (
     InstrumentOptions,
     LegislationOptions,
     OptionModel,
+    Options,
     QAOptions,
     StepsOptions,
 )
@@ -41,6 +42,11 @@ class DocumentKind:
     # Its options (a pydantic model, part of ccmkit.documents.options.Options): the CLI, the
     # web form and the batch CSV columns are made from them.
     options: type[OptionModel] = CommonOptions
+
+    def own_options(self, options: Options) -> OptionModel:
+        """This kind's options, taken from a package's options (the templates' `options`)."""
+        return self.options.model_construct(**options.model_dump(
+            include=set(self.options.model_fields)))
 
     def title(self, route: str) -> str:
         """The untranslated title for `route` (ratification, acceptance, approval, accession)."""

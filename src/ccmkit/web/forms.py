@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -21,22 +22,18 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ccmkit import labels
+from ccmkit.documents.options import Front, OptionField, option_fields
 from ccmkit.i18n import N_
 from ccmkit.labels import CONCERN as CONCERN_LABELS
 from ccmkit.labels import ENGAGEMENT as ENGAGEMENT_LABELS
 from ccmkit.languages import registry as language_registry
 from ccmkit.vocab import (
-    BARRIERS,
     CHANNELS,
     CONCERNS,
     DOC_KINDS,
-    DRAFTING_STYLES,
     ENGAGEMENTS,
     FORMATS,
     GROUPINGS,
-    LEGISLATION_VARIANTS,
-    QA_LENGTHS,
-    SIGNATORY_ROUTES,
     SIGNATORY_TITLES,
     STAGES,
     STATUS_SELECTORS,
@@ -89,63 +86,129 @@ def one_line(form: object, field: Any) -> None:
         raise ValidationError(_("Write it on one line."))
 
 
+def option_field(field: OptionField) -> Any:
+    """The form field of a document option (ccmkit.documents.options), by its type."""
+    label = field.opt.label
+    if field.multiple:
+        return Checkboxes(label)
+    if field.opt.choices:
+        return SelectField(label, default="")
+    if field.kind is date:
+        return DateField(label, validators=[Optional()])
+    if field.kind is bool:
+        return BooleanField(label)
+    return StringField(label, validators=[Optional(), Length(max=200), one_line])
+
+
+def option_choices(field: OptionField) -> list[SelectChoice]:
+    """A choice option's choices in the interface language: "not chosen" (its `auto`
+    label) first, for a single choice, then the vocabulary's values but the preset."""
+    words = field.opt.words or {}
+    values = [v for v in field.opt.choices if v != field.opt.preset]
+    listed = translated(words, values)
+    return listed if field.multiple else [SelectChoice("", _(field.opt.auto)), *listed]
+
+
+class OptionForm(Form):
+    """A form with document options as fields: `FRONT`'s options of ccmkit.documents.options
+    are added to each subclass (see `with_options`)."""
+
+    FRONT: Front = "web"
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.option_specs():
+            if field.opt.choices:
+                self[field.name].choices = option_choices(field)
+
+    @classmethod
+    def option_specs(cls) -> list[OptionField]:
+        return [f for f in option_fields(cls.FRONT) if hasattr(cls, f.name)]
+
+    def options(self) -> list[Any]:
+        """The option fields present (a field that does not apply may have been removed)."""
+        return [self[f.name] for f in self.option_specs() if f.name in self]
+
+    def option_values(self) -> dict[str, Any]:
+        """The options as typed values: None when not given (blank, unticked list)."""
+        values: dict[str, Any] = {}
+        for field in self.option_specs():
+            data = self[field.name].data if field.name in self else None
+            if isinstance(data, str):
+                data = data.strip()
+            values[field.name] = data if data not in ("", [], ()) else None
+        return values
+
+
+def with_options(form: type[OptionForm], front: Front,
+                 keep: Callable[[OptionField], bool] = lambda f: True) -> type[OptionForm]:
+    """`form` with a field for each of `front`'s options that `keep` accepts."""
+    for field in option_fields(front):
+        if keep(field):
+            setattr(form, field.name, option_field(field))
+    return form
+
+
+def option_defaults(saved: Mapping[str, Any]) -> dict[str, Any]:
+    """The setting-backed options' form values from a State's saved settings."""
+    values: dict[str, Any] = {}
+    for field in option_fields("settings"):
+        value = saved.get(field.opt.setting)
+        if field.kind is date:
+            values[field.name] = date.fromisoformat(value) if value else None
+        elif field.kind is bool:
+            values[field.name] = bool(value)
+        elif field.multiple:
+            values[field.name] = list(value or ())
+        else:
+            values[field.name] = value or ""
+    return values
+
+
 TITLE_HINT = N_("The instrument prints only an exact title: with an office chosen and no exact "
                 "title, it leaves a highlighted blank naming that office, e.g. [exact title of "
                 "the Head of State].")
 
 
-class SigningFields(Form):
-    """Who signs the instrument and to whom the cover note goes (package form and settings)."""
+class SigningFields(OptionForm):
+    """Who signs the instrument, and the options kept as the State's settings (package form
+    and settings form)."""
 
+    FRONT: Front = "settings"
     signatory_title = SelectField(N_("Office of the signing authority"), default="")
     title_text = StringField(N_("Exact title, as it will be printed (e.g. President of the "
                                 "Republic)"),
                              validators=[Optional(), Length(max=200), one_line])
-    addressee = StringField(N_("Addressee of the cover note, as it will be printed (optional; "
-                               "default: the Minister for Foreign Affairs of the State)"),
-                            validators=[Optional(), Length(max=200), one_line])
-    deposit_date = DateField(N_("Planned date of deposit"), validators=[Optional()])
-    instrument = SelectField(N_("Form of consent to be bound (for a signatory)"), default="")
-    provisional_application = BooleanField(
-        N_("Include the Article 18 declaration (provisional application)"))
     languages = Checkboxes(N_("Languages of the documents (none ticked: the State's own)"))
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.signatory_title.choices = [SelectChoice("", _("Not chosen")),
                                         *translated(labels.SIGNATORY_TITLE, SIGNATORY_TITLES)]
-        self.instrument.choices = [SelectChoice("", _("Ratification")),
-                                   *translated(labels.ROUTE, SIGNATORY_ROUTES[1:])]
         self.languages.choices = translated(labels.LANGUAGE, LANGS)
+
+
+with_options(SigningFields, "settings")
 
 
 class PackageForm(SigningFields):
     """The options of `ccmkit package`, for one State (only the options that apply to it)."""
 
+    FRONT: Front = "web"
     state = StringField(N_("State (name in English, French or Spanish, or ISO code)"),
                         validators=[DataRequired(), Length(max=200)])
     documents = Checkboxes(N_("Documents"), default=list(DOC_KINDS))
     formats = Checkboxes(N_("Formats"), default=list(FORMATS))
-    barriers = Checkboxes(N_("Barriers the Q&A answers first (none ticked: from the facts)"))
-    qa = SelectField(N_("Questions and answers"), default="")
-    legislation = SelectField(N_("Model law"), default="")
-    drafting = SelectField(N_("Drafting style of the model law"), default="")
-    issuer = StringField(N_("Issuer, as it will be printed (optional; default: the "
-                            "Implementation Support Unit)"),
-                         validators=[Optional(), Length(max=200), one_line])
     brief = BooleanField(N_("Also prepare the internal brief on this State (INTERNAL: for the "
                             "ISU and the coordinators, kept apart from the package)"))
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        auto = [SelectChoice("", _("Chosen from the State's facts"))]
         self.documents.choices = translated(labels.DOC_KIND, DOC_KINDS)
         self.formats.choices = translated(labels.FORMAT, FORMATS)
-        self.barriers.choices = translated(labels.BARRIER, BARRIERS)
-        self.qa.choices = [SelectChoice("", _("Basic (6 to 8 questions chosen for the State)")),
-                           *translated(labels.QA_LENGTH, QA_LENGTHS[1:])]
-        self.legislation.choices = [*auto, *translated(labels.LEGISLATION, LEGISLATION_VARIANTS)]
-        self.drafting.choices = [*auto, *translated(labels.DRAFTING, DRAFTING_STYLES)]
+
+
+with_options(PackageForm, "web", lambda f: "settings" not in f.opt.fronts)
 
 
 class SettingsForm(SigningFields):

@@ -21,7 +21,7 @@ from ccmkit.api import PackageRequest, prepare
 from ccmkit.data import lookup
 from ccmkit.data.states import State
 from ccmkit.documents.kinds import DOCUMENTS
-from ccmkit.documents.options import Options
+from ccmkit.documents.options import Options, make_options, option_fields
 from ccmkit.documents.subject import Subject
 from ccmkit.errors import CcmkitError, NotEligible, StateNotFound
 from ccmkit.labels import CONCERN as CONCERN_LABELS
@@ -31,7 +31,7 @@ from ccmkit.log.store import Fields, read_package
 from ccmkit.package import resolve_languages
 from ccmkit.vocab import DOC_KINDS, FORMATS, GROUPINGS
 from ccmkit.web.errors import public_message
-from ccmkit.web.forms import TITLE_HINT, PackageForm, SentForm, WorkshopForm
+from ccmkit.web.forms import TITLE_HINT, PackageForm, SentForm, WorkshopForm, option_defaults
 from ccmkit.web.i18n import _, current_lang
 from ccmkit.web.jobs import Order
 from ccmkit.web.services import services
@@ -41,8 +41,8 @@ bp = Blueprint("generate", __name__)
 PREVIEW_DIR = "preview"  # in the job's folder: the documents' HTML, shown before the PDFs
 PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; " \
               "frame-ancestors 'self'"
-RUN_KEYS = ("signatory", "addressee", "planned_deposit_date", "instrument",
-            "provisional_application", "languages")  # the package form decides these
+RUN_KEYS = ("signatory", "languages",  # the package form decides these
+            *(f.opt.setting for f in option_fields("settings")))
 
 
 def settings() -> Settings:
@@ -76,13 +76,13 @@ def package() -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         kinds = tuple(form.documents.data or ())
         profile = run_profile(form, saved)
-        options = run_options(form)
         try:  # the front door checks the State, its settings and eligibility
+            options = run_options(form)
             subject = prepare(registry, PackageRequest(state.iso3, profile or None, options,
                                                        kinds, f"settings of {state.iso3}"))
         except NotEligible as exc:
             error = str(exc)
-        except CcmkitError as exc:
+        except (CcmkitError, ValueError) as exc:
             error = str(exc)
         else:
             languages = resolve_languages(form.languages.data or ("auto",),
@@ -113,16 +113,9 @@ def package() -> Response | str | tuple[str, int]:
 def form_defaults(saved: dict[str, Any]) -> dict[str, Any]:
     """The package form's (and the settings form's) values from a State's settings."""
     signatory = saved.get("signatory") or {}
-    deposit = saved.get("planned_deposit_date")
-    return {
-        "signatory_title": signatory.get("title", ""),
-        "title_text": signatory.get("title_text", ""),
-        "addressee": saved.get("addressee", ""),
-        "deposit_date": date.fromisoformat(deposit) if deposit else None,
-        "instrument": saved.get("instrument") or "",
-        "provisional_application": bool(saved.get("provisional_application")),
-        "languages": list(saved.get("languages") or ()),
-    }
+    return {"signatory_title": signatory.get("title", ""),
+            "title_text": signatory.get("title_text", ""),
+            "languages": list(saved.get("languages") or ()), **option_defaults(saved)}
 
 
 def signing_profile(form: Any) -> dict[str, Any]:
@@ -136,25 +129,14 @@ def signing_profile(form: Any) -> dict[str, Any]:
 
 
 def run_profile(form: PackageForm, saved: dict[str, Any]) -> dict[str, Any]:
-    """The profile of one run: the State's settings, with the form's signing authority."""
+    """The profile of one run: the State's settings, with the form's signing authority (the
+    form's setting-backed options are the run's options)."""
     return {**{k: v for k, v in saved.items() if k not in RUN_KEYS}, **signing_profile(form)}
 
 
 def run_options(form: PackageForm) -> Options:
-    """The form's choices as options (no document logic here)."""
-    instrument = form.instrument.data if "instrument" in form else None
-    return Options(
-        deposit_date=form.deposit_date.data,
-        instrument=instrument or None,
-        provisional_application=bool(form.provisional_application.data),
-        barriers=tuple(form.barriers.data or ()) or None,
-        legislation=form.legislation.data or None,
-        drafting=form.drafting.data or None,
-        qa=form.qa.data or None,
-        issuer=(form.issuer.data or "").strip() or None,
-        addressee=(form.addressee.data or "").strip() or None,
-        generated=date.today(),
-    )
+    """The form's choices as options (no document logic here); ValueError on a bad value."""
+    return make_options(form.option_values())
 
 
 def describe(subject: Subject, kinds: tuple[str, ...], languages: list[str],

@@ -170,11 +170,8 @@ def settings_profile(form: Any, before: dict[str, Any]) -> dict[str, Any]:
 
     profile: dict[str, Any] = {
         **signing_profile(form),
-        "addressee": (form.addressee.data or "").strip() or None,
-        "planned_deposit_date": form.deposit_date.data.isoformat() if form.deposit_date.data
-        else None,
-        "instrument": (form.instrument.data or None) if "instrument" in form else None,
-        "provisional_application": True if form.provisional_application.data else None,
+        **{field.opt.setting: setting_value(form.option_values()[field.name])
+           for field in form.option_specs()},
         "languages": list(form.languages.data or ()) or None,
         "notes": [n.strip() for n in (form.notes.data or "").split("\n\n") if n.strip()],
     }
@@ -192,6 +189,15 @@ def settings_profile(form: Any, before: dict[str, Any]) -> dict[str, Any]:
                                              "as_of": date.today().isoformat()}
     profile["overrides"] = overrides
     return profile
+
+
+def setting_value(value: Any) -> Any:
+    """An option's value as a State setting (a date in ISO form; a list; False is unset)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return value or None
 
 
 @bp.route("/states/<iso3>/brief", methods=["GET", "POST"])
