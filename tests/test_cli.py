@@ -197,7 +197,7 @@ def test_a_profile_may_name_its_state(tmp_path) -> None:
 
 
 @pytest.mark.parametrize(("row", "words"), [
-    ("HTI,maybe,,", "key 'provisional_application' must be true or false"),
+    ("HTI,maybe,,", "column 'provisional_application' must be yes or no (got 'maybe')"),
     ("HTI,,2027-03-15,2029-01-01", "deposit_date and planned_deposit_date differ"),
 ])
 def test_batch_csv_choices_are_never_silently_replaced(tmp_path, row, words) -> None:

@@ -42,11 +42,11 @@ def test_the_csv_columns_are_the_models_fields() -> None:
 
 
 def test_an_option_is_checked_the_same_way_at_every_door() -> None:
-    with pytest.raises(ValueError, match="^qa: Input should be 'basic' or 'full'"):
+    with pytest.raises(ValueError, match=r"^qa: Input should be 'basic' or 'full'"):
         make_options({"qa": "longest"})
-    with pytest.raises(ValueError, match="^generated: 2001-01-01 is before the Convention"):
+    with pytest.raises(ValueError, match=r"^generated: 2001-01-01 is before the Convention"):
         make_options({"generated": date(2001, 1, 1)})
-    with pytest.raises(ValueError, match="^issuer: must be text without control characters"):
+    with pytest.raises(ValueError, match=r"^issuer: must be text without control characters"):
         make_options({"issuer": "ISU\x07"})
     result = CliRunner().invoke(package, ["KEN", "--issuer", "ISU\x07"])
     assert result.exit_code == 2 and "control characters" in result.output

@@ -10,9 +10,10 @@ fields, so a new option is one field here plus the templates that use it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
@@ -184,12 +185,18 @@ class OptionField:
     def parse(self, value: Any) -> Any:
         """The value, validated as the model does (ValueError with a one-line reason)."""
         try:
-            form = (Annotated[(self.annotation, *self.metadata)]  # type: ignore[arg-type]
-                    if self.metadata else self.annotation)
-            adapter: TypeAdapter[Any] = TypeAdapter(form)
-            return adapter.validate_python(value)
+            return _adapter(self.annotation, self.metadata).validate_python(value)
         except ValidationError as exc:
             raise ValueError(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
+
+
+@cache
+def _adapter(annotation: Any, metadata: tuple[Any, ...]) -> TypeAdapter[Any]:
+    """A validator of one field's type with its rules (e.g. the generation date's range)."""
+    typed: Any = annotation
+    if metadata:
+        typed = Annotated.__class_getitem__((annotation, *metadata))  # type: ignore[attr-defined]
+    return TypeAdapter(typed)
 
 
 def _base_type(annotation: Any) -> type:
@@ -205,15 +212,18 @@ def _base_type(annotation: Any) -> type:
     return annotation if isinstance(annotation, type) else str
 
 
+@cache
 def option_fields(front: Front | None = None, model: type[BaseModel] = Options
-                  ) -> Iterator[OptionField]:
+                  ) -> tuple[OptionField, ...]:
     """The options of `model` (all kinds by default) that `front` offers, in a stable order."""
+    found = []
     for name, info in model.model_fields.items():
         opt = next((m for m in info.metadata if isinstance(m, Opt)), None)
         if opt is None or (front is not None and front not in opt.fronts):
             continue
         rules = tuple(m for m in info.metadata if not isinstance(m, Opt))
-        yield OptionField(name, opt, info.annotation, rules)
+        found.append(OptionField(name, opt, info.annotation, rules))
+    return tuple(found)
 
 
 def make_options(values: Mapping[str, Any], base: Options | None = None) -> Options:

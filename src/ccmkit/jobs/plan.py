@@ -118,7 +118,10 @@ def csv_row_values(row: dict[str, str], where: str) -> tuple[dict[str, Any], dic
             continue
         raw: Any = _split(value) if field.multiple else value
         if field.kind is bool:
-            raw = YES_NO.get(value.strip().lower(), value)
+            raw = YES_NO.get(value.strip().lower())
+            if raw is None:
+                raise DataError(f"{where}: column {key!r} must be yes or no (got "
+                                f"{value[:40]!r})")
         try:
             parsed = field.parse(raw)
         except ValueError as exc:
