@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from ccmkit.data.schema import read_yaml
+from ccmkit.data.schema import invalid, read_yaml
 from ccmkit.errors import CcmkitError
 from ccmkit.resources import SearchPath, templates_dir
 from ccmkit.vocab import (
@@ -312,33 +312,8 @@ def _checked(model: type[Model], raw: Any, where: str, mtime: int) -> Model:
         try:
             _CACHE[key] = model.model_validate(raw)
         except ValidationError as exc:
-            raise CcmkitError(f"{where}: {describe(exc, raw)}") from None
+            raise invalid(exc, where, model=model, entries=raw, error=CcmkitError) from None
     return _CACHE[key]  # type: ignore[return-value]
-
-
-def describe(exc: ValidationError, raw: Any) -> str:
-    """The first problem of a validation error as "entry 'x', key 'y': what is wrong"."""
-    error = exc.errors()[0]
-    loc = [part for part in error["loc"] if part not in (
-        "str", "ItemsParagraph", "StyleText", "function-after[_clean(), str]")]
-    place = []
-    if loc and isinstance(loc[0], int) and isinstance(raw, list):
-        item = raw[loc[0]] if loc[0] < len(raw) else None
-        name = item.get("id") if isinstance(item, dict) else None
-        place.append(f"entry {name!r}" if name else f"entry number {loc[0] + 1}")
-        loc = loc[1:]
-    elif loc and loc[0] == "clauses" and len(loc) > 1:
-        place.append(f"clause {loc[1]!r}")
-        loc = loc[2:]
-    elif loc and isinstance(raw, dict) and isinstance(raw.get(loc[0]), dict) and len(loc) > 1:
-        place.append(f"entry {loc[0]!r}")
-        loc = loc[1:]
-    key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
-    if key:
-        place.append(f"key {key!r}")
-    message = {"missing": "missing", "extra_forbidden": "not a known key"}.get(
-        error["type"], error["msg"].removeprefix("Value error, "))
-    return ", ".join(place) + f": {message}" if place else message
 
 
 def qa_library(lang: str, template_dir: Path | None = None) -> tuple[list[QaEntry],
@@ -354,8 +329,9 @@ def qa_library(lang: str, template_dir: Path | None = None) -> tuple[list[QaEntr
             raise CcmkitError(f"{where}: entry {entry.id!r} missing (listed in entries.yaml)")
         if (text.brief is None) != (entry.brief_when is None):
             need = "needs" if entry.brief_when else "must not have"
-            raise CcmkitError(f"{where}: entry {entry.id!r}, key 'brief': the entry {need} a "
-                              "one-sentence brief (see brief_when in entries.yaml)")
+            raise CcmkitError(f"the entry {need} a one-sentence brief (see brief_when in "
+                              "entries.yaml)", path=str(where), entry=f"entry {entry.id!r}",
+                              key="brief")
     for extra in sorted(set(texts) - {e.id for e in entries}):
         raise CcmkitError(f"{where}: entry {extra!r} is not in entries.yaml")
     return entries, texts
