@@ -296,32 +296,35 @@ def _parse(path: Path, mtime: int) -> Any:
     return read_yaml(path, trusted=trusted, max_bytes=MAX_CONTENT_BYTES, what="content file")
 
 
-def _validated(model: type[Model], relpath: str, template_dir: Path | None) -> Model:
-    """Load a content file and check it against its schema (one-line error on failure)."""
+def validated(model: type[Model], relpath: str, template_dir: Path | None,
+              error: type[CcmkitError] = CcmkitError) -> Model:
+    """Load a content file and check it against its schema, once per file version (a
+    one-line `error` on failure, naming the file, the entry and the key)."""
     path = library_file(relpath, template_dir)
     raw = load_yaml(relpath, template_dir)
-    return _checked(model, raw, str(path), path.stat().st_mtime_ns)
+    return _checked(model, raw, str(path), path.stat().st_mtime_ns, error)
 
 
 _CACHE: dict[tuple[type[BaseModel], str, int], BaseModel] = {}
 
 
-def _checked(model: type[Model], raw: Any, where: str, mtime: int) -> Model:
+def _checked(model: type[Model], raw: Any, where: str, mtime: int,
+             error: type[CcmkitError]) -> Model:
     key = (model, where, mtime)
     if key not in _CACHE:
         try:
             _CACHE[key] = model.model_validate(raw)
         except ValidationError as exc:
-            raise invalid(exc, where, model=model, entries=raw, error=CcmkitError) from None
+            raise invalid(exc, where, model=model, entries=raw, error=error) from None
     return _CACHE[key]  # type: ignore[return-value]
 
 
 def qa_library(lang: str, template_dir: Path | None = None) -> tuple[list[QaEntry],
                                                                     dict[str, QaText]]:
     """The Q&A entries and their texts in `lang`, checked against each other."""
-    entries = _validated(QaEntries, "qa/entries.yaml", template_dir).root
+    entries = validated(QaEntries, "qa/entries.yaml", template_dir).root
     relpath = f"qa/{lang}.yaml"
-    texts = _validated(QaTexts, relpath, template_dir).root
+    texts = validated(QaTexts, relpath, template_dir).root
     where = library_file(relpath, template_dir)
     for entry in entries:
         text = texts.get(entry.id)
@@ -340,9 +343,9 @@ def qa_library(lang: str, template_dir: Path | None = None) -> tuple[list[QaEntr
 def clause_library(lang: str, template_dir: Path | None = None) -> tuple[list[Clause],
                                                                         LegislationTexts]:
     """The clauses and their texts in `lang`, checked against each other."""
-    clauses = _validated(Clauses, "legislation/clauses.yaml", template_dir).root
+    clauses = validated(Clauses, "legislation/clauses.yaml", template_dir).root
     relpath = f"legislation/{lang}.yaml"
-    texts = _validated(LegislationTexts, relpath, template_dir)
+    texts = validated(LegislationTexts, relpath, template_dir)
     where = library_file(relpath, template_dir)
     ids = {c.id for c in clauses}
     for clause in clauses:
