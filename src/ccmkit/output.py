@@ -204,6 +204,13 @@ def _recover(out: Path, code: str) -> None:
         partial.unlink(missing_ok=True)
 
 
+def generation_time(day: date) -> datetime:
+    """The one timestamp rule: every file generated on `day` (``--date``) is dated noon UTC on
+    that day (document properties, PDF metadata, ZIP entries), the same in every time zone and
+    on every run, so that the same input gives the same bytes."""
+    return datetime.combine(day, time(12), tzinfo=UTC)
+
+
 def zip_bytes(files: Mapping[str, bytes], when: datetime | date | str, *,
               sort: bool = True) -> bytes:
     """The one ZIP writer: exactly these entries (name → bytes), reproducible (fixed time,
@@ -211,7 +218,7 @@ def zip_bytes(files: Mapping[str, bytes], when: datetime | date | str, *,
     if isinstance(when, str):
         when = datetime.fromisoformat(when)
     if not isinstance(when, datetime):
-        when = datetime.combine(when, time(12), tzinfo=UTC)
+        when = generation_time(when)
     elif when.tzinfo is not None:
         when = when.astimezone(UTC)
     stamp = max(when.replace(tzinfo=None), datetime(1980, 1, 1))

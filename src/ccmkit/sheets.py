@@ -15,13 +15,13 @@ import io
 import time
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date, datetime
-from datetime import time as clock_time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ccmkit.data.schema import check_regular_file, scrub
 from ccmkit.errors import CcmkitError
+from ccmkit.output import generation_time, zip_bytes
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Bounds of every spreadsheet read (imports of the log, facts reviews): checked before or while
@@ -88,6 +88,7 @@ def xlsx_bytes(sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]
     dated `generated` (noon UTC) so that the same input gives the same file."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.writer.excel import ExcelWriter
 
     book = Workbook()
     book.remove(book.active)
@@ -105,12 +106,17 @@ def xlsx_bytes(sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]
     book.properties.title = title
     if "INTERNAL" in title:
         book.properties.keywords = "INTERNAL"
-    if generated is not None:
-        stamp = datetime.combine(generated, clock_time(12))
-        book.properties.created = book.properties.modified = stamp
     buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    if generated is None:
+        book.save(buffer)
+        return buffer.getvalue()
+    when = generation_time(generated)
+    book.properties.created = book.properties.modified = when.replace(tzinfo=None)
+    # the writer itself: Workbook.save would set "modified" to the clock
+    ExcelWriter(book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
+    with zipfile.ZipFile(buffer) as saved:  # and the parts dated by the clock, rewritten
+        parts = {item.filename: saved.read(item.filename) for item in saved.infolist()}
+    return zip_bytes(parts, when, sort=False)
 
 
 def _decode(raw: bytes, path: Path) -> str:

@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from ccmkit.data.schema import read_yaml
+from ccmkit.data.schema import invalid, read_yaml
 from ccmkit.errors import CcmkitError
 from ccmkit.resources import SearchPath, templates_dir
 from ccmkit.vocab import (
@@ -296,57 +296,35 @@ def _parse(path: Path, mtime: int) -> Any:
     return read_yaml(path, trusted=trusted, max_bytes=MAX_CONTENT_BYTES, what="content file")
 
 
-def _validated(model: type[Model], relpath: str, template_dir: Path | None) -> Model:
-    """Load a content file and check it against its schema (one-line error on failure)."""
+def validated(model: type[Model], relpath: str, template_dir: Path | None,
+              error: type[CcmkitError] = CcmkitError) -> Model:
+    """Load a content file and check it against its schema, once per file version (a
+    one-line `error` on failure, naming the file, the entry and the key)."""
     path = library_file(relpath, template_dir)
     raw = load_yaml(relpath, template_dir)
-    return _checked(model, raw, str(path), path.stat().st_mtime_ns)
+    return _checked(model, raw, str(path), path.stat().st_mtime_ns, error)
 
 
 _CACHE: dict[tuple[type[BaseModel], str, int], BaseModel] = {}
 
 
-def _checked(model: type[Model], raw: Any, where: str, mtime: int) -> Model:
+def _checked(model: type[Model], raw: Any, where: str, mtime: int,
+             error: type[CcmkitError]) -> Model:
     key = (model, where, mtime)
     if key not in _CACHE:
         try:
             _CACHE[key] = model.model_validate(raw)
         except ValidationError as exc:
-            raise CcmkitError(f"{where}: {describe(exc, raw)}") from None
+            raise invalid(exc, where, model=model, entries=raw, error=error) from None
     return _CACHE[key]  # type: ignore[return-value]
-
-
-def describe(exc: ValidationError, raw: Any) -> str:
-    """The first problem of a validation error as "entry 'x', key 'y': what is wrong"."""
-    error = exc.errors()[0]
-    loc = [part for part in error["loc"] if part not in (
-        "str", "ItemsParagraph", "StyleText", "function-after[_clean(), str]")]
-    place = []
-    if loc and isinstance(loc[0], int) and isinstance(raw, list):
-        item = raw[loc[0]] if loc[0] < len(raw) else None
-        name = item.get("id") if isinstance(item, dict) else None
-        place.append(f"entry {name!r}" if name else f"entry number {loc[0] + 1}")
-        loc = loc[1:]
-    elif loc and loc[0] == "clauses" and len(loc) > 1:
-        place.append(f"clause {loc[1]!r}")
-        loc = loc[2:]
-    elif loc and isinstance(raw, dict) and isinstance(raw.get(loc[0]), dict) and len(loc) > 1:
-        place.append(f"entry {loc[0]!r}")
-        loc = loc[1:]
-    key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
-    if key:
-        place.append(f"key {key!r}")
-    message = {"missing": "missing", "extra_forbidden": "not a known key"}.get(
-        error["type"], error["msg"].removeprefix("Value error, "))
-    return ", ".join(place) + f": {message}" if place else message
 
 
 def qa_library(lang: str, template_dir: Path | None = None) -> tuple[list[QaEntry],
                                                                     dict[str, QaText]]:
     """The Q&A entries and their texts in `lang`, checked against each other."""
-    entries = _validated(QaEntries, "qa/entries.yaml", template_dir).root
+    entries = validated(QaEntries, "qa/entries.yaml", template_dir).root
     relpath = f"qa/{lang}.yaml"
-    texts = _validated(QaTexts, relpath, template_dir).root
+    texts = validated(QaTexts, relpath, template_dir).root
     where = library_file(relpath, template_dir)
     for entry in entries:
         text = texts.get(entry.id)
@@ -354,8 +332,9 @@ def qa_library(lang: str, template_dir: Path | None = None) -> tuple[list[QaEntr
             raise CcmkitError(f"{where}: entry {entry.id!r} missing (listed in entries.yaml)")
         if (text.brief is None) != (entry.brief_when is None):
             need = "needs" if entry.brief_when else "must not have"
-            raise CcmkitError(f"{where}: entry {entry.id!r}, key 'brief': the entry {need} a "
-                              "one-sentence brief (see brief_when in entries.yaml)")
+            raise CcmkitError(f"the entry {need} a one-sentence brief (see brief_when in "
+                              "entries.yaml)", path=str(where), entry=f"entry {entry.id!r}",
+                              key="brief")
     for extra in sorted(set(texts) - {e.id for e in entries}):
         raise CcmkitError(f"{where}: entry {extra!r} is not in entries.yaml")
     return entries, texts
@@ -364,9 +343,9 @@ def qa_library(lang: str, template_dir: Path | None = None) -> tuple[list[QaEntr
 def clause_library(lang: str, template_dir: Path | None = None) -> tuple[list[Clause],
                                                                         LegislationTexts]:
     """The clauses and their texts in `lang`, checked against each other."""
-    clauses = _validated(Clauses, "legislation/clauses.yaml", template_dir).root
+    clauses = validated(Clauses, "legislation/clauses.yaml", template_dir).root
     relpath = f"legislation/{lang}.yaml"
-    texts = _validated(LegislationTexts, relpath, template_dir)
+    texts = validated(LegislationTexts, relpath, template_dir)
     where = library_file(relpath, template_dir)
     ids = {c.id for c in clauses}
     for clause in clauses:

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
-from ccmkit.data.schema import Strict, Text, read_yaml
-from ccmkit.errors import DataError
+from ccmkit.data.schema import Strict, Text, read_yaml, validate
 from ccmkit.resources import shipped_data_dir
 
 Government = Literal["republic", "monarchy", "unknown"]
@@ -74,12 +73,8 @@ def legislatures() -> dict[str, LegislatureRecord]:
     """The shipped entries, by ISO 3166-1 alpha-3 code (validated once)."""
     path = shipped_data_dir() / "legislatures.yaml"
     raw = read_yaml(path, trusted=True) or {}
-    try:
-        return {iso3: LegislatureRecord.model_validate(entry) for iso3, entry in raw.items()}
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        raise DataError(f"{path}: key {'.'.join(map(str, error['loc']))}: {error['msg']}"
-                        ) from None
+    return {iso3: validate(LegislatureRecord, entry, str(path), f"entry {iso3}")
+            for iso3, entry in raw.items()}
 
 
 def legislature_text(iso3: str, lang: str) -> LegislatureText:

@@ -21,11 +21,12 @@ from ccmkit.data.schema import (
     Source,
     Strict,
     Text,
+    invalid,
     parse_partial_date,
     read_yaml,
 )
 from ccmkit.errors import DataError
-from ccmkit.vocab import BARRIERS, ROUTES, SIGNATORY_TITLES, Barrier, Route, SignatoryTitle
+from ccmkit.vocab import Barrier, Route, SignatoryTitle
 
 MAX_PROFILE_BYTES = 1_000_000
 
@@ -161,11 +162,11 @@ def load_profile(path: Path) -> Profile:
 def profile_from_mapping(raw: Any, where: str, path: Path | None = None) -> Profile:
     """Validate an already-parsed mapping (a profile file, or a batch CSV row)."""
     if not isinstance(raw, dict):
-        raise DataError(f"{where}: key '' must be a mapping of the profile keys")
+        raise DataError("must be a mapping of the profile keys", path=where, key="")
     try:
         model = ProfileFile.model_validate(raw)
     except ValidationError as exc:
-        raise DataError(f"{where}: {_explain(exc)}") from None
+        raise invalid(exc, where, model=ProfileFile) from None
     name = Path(where).name
     facts = {key: _observation(key, fact, name, where) for key, fact in model.facts.items()}
     facts |= {key: override_observation("", key, body, f"{where}: key 'overrides.{key}'")
@@ -185,64 +186,13 @@ def _observation(key: str, fact: FactModel, name: str, where: str) -> Observatio
         check_fact_name(key)
         token, qualifier = parse_value(key, fact.value)
     except ValueError as exc:
-        raise DataError(f"{where}: key 'facts.{key}': {exc}") from None
+        raise DataError(str(exc), path=where, key=f"facts.{key}") from None
     title = fact.source or f"profile {name}"
     return Observation(
         iso3="", fact=key, value=token, qualifier=qualifier, source=Source(title=title),
         source_id=None, as_of=parse_partial_date(fact.as_of), precision="day" if fact.as_of
         else None, quote=fact.quote, layer="profile",
     )
-
-
-_EXPECTED = {
-    "literal_error": None,  # filled from the allowed values below
-    "list_type": "must be a list",
-    "dict_type": "must be a mapping",
-    "model_type": "must be a mapping",
-    "bool_type": "must be true or false",
-    "date_type": "must be a date YYYY-MM-DD",
-    "date_from_datetime_parsing": "must be a date YYYY-MM-DD",
-    "value_error": None,
-    "string_type": "must be a text",
-    "string_too_short": "must be a non-empty text",
-    "string_too_long": "is too long",
-}
-_ALLOWED = {"barriers": BARRIERS, "instrument": ROUTES, "title": SIGNATORY_TITLES}
-
-
-def _explain(exc: ValidationError) -> str:
-    """One line for the first validation error, in the profile's own vocabulary."""
-    error = exc.errors()[0]
-    loc = error["loc"]
-    key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        parent = ProfileFile if len(loc) == 1 else _submodel(loc[0])
-        return f"unknown key {key!r}; expected one of {', '.join(parent.model_fields)}"
-    if kind == "literal_error":
-        name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
-        allowed = _ALLOWED.get(name) or ()
-        got = repr(error.get("input"))
-        got = got if len(got) <= 40 else got[:37] + "...'"
-        return f"key {key!r} must be one of {', '.join(allowed)}, got {got}"
-    if kind == "missing":
-        return f"missing key {key!r}"
-    if kind in ("value_error", "assertion_error"):
-        message = str(error.get("ctx", {}).get("error", error["msg"])).removeprefix(
-            "Value error, ")
-        if message.startswith("Invalid isoformat") or "month must be" in message \
-                or "day is out of range" in message:
-            message = "must be a date YYYY-MM-DD"
-        return f"key {key!r} {message}"
-    expected = _EXPECTED.get(kind) or error["msg"]
-    if kind.startswith("date"):
-        expected = "must be a date YYYY-MM-DD"
-    return f"key {key!r} {expected}"
-
-
-def _submodel(name: object) -> type[Strict]:
-    models: dict[str, type[Strict]] = {"signatory": SignatoryModel, "facts": FactModel}
-    return models.get(str(name), ProfileFile)
 
 
 def check_profile_state(profile: Profile, state: Any) -> None:

@@ -1,6 +1,7 @@
 """Typed schemas of every data file ccmkit reads, validated when loaded (pydantic v2).
 
-A validation failure becomes one line naming the file, the entry and the key (`describe`).
+A validation failure becomes one line naming the file, the entry and the key (`invalid`, the
+one formatter of pydantic errors: data files, profiles and the content libraries).
 """
 
 from __future__ import annotations
@@ -8,7 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -16,11 +18,13 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    RootModel,
     StringConstraints,
     ValidationError,
     field_validator,
 )
 
+from ccmkit.errors import CcmkitError, DataError
 from ccmkit.vocab import GROUPINGS, ROUTES, STATUSES, Route, Status
 
 ISO3 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
@@ -263,28 +267,128 @@ class GroupingRecord(Strict):
     notes: list[Text] = []
 
 
-def describe(exc: ValidationError, where: str, entry: str | None = None) -> str:
-    """One line for the first error: file, entry, key and what was expected."""
-    error = exc.errors()[0]
-    loc = ".".join(str(p) for p in error["loc"])
-    prefix = f"{where}" + (f", {entry}" if entry else "")
-    if error["type"] == "extra_forbidden":
-        return f"{prefix}: unknown key {loc!r}"
-    if error["type"] == "missing":
-        return f"{prefix}: missing key {loc!r}"
+_TYPE_TAG = re.compile(r"^(?:str|int|float|bool|list|dict|none|[a-z-]+\[.*\]|[A-Z][a-z]+[A-Z]\w*)$")
+_EXPECTED = {
+    "list_type": "must be a list",
+    "dict_type": "must be a mapping",
+    "model_type": "must be a mapping",
+    "model_attributes_type": "must be a mapping",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "string_type": "must be a text",
+    "string_too_short": "must be a non-empty text",
+    "string_too_long": "is too long",
+}
+_BAD_DATE = ("Invalid isoformat", "month must be", "day is out of range")
+
+
+def invalid(exc: ValidationError, where: str, entry: str | None = None, *,
+            model: type[BaseModel] | None = None, entries: Any = None,
+            error: type[CcmkitError] = DataError) -> CcmkitError:
+    """The one formatter of a validation failure: an error (:class:`DataError` unless
+    `error` is given) for its first problem, with the file (`where`), the entry, the key and
+    what was expected as fields.
+
+    `model` (the schema validated) lets an unknown key list the keys expected there;
+    `entries` (the parsed file, when it is a list or mapping of entries with ids) lets the
+    line name the entry by its id rather than by its position."""
+    first = exc.errors()[0]
+    loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and _TYPE_TAG.match(p)))
+    place, rest = _entry(loc, entries)
+    key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in rest).lstrip(".")
+    kind = first["type"]
+    suggestions: tuple[str, ...] = ()
+    if kind == "extra_forbidden":
+        problem = "unknown"
+        parent = _model_at(model, loc[:-1]) if model else None
+        suggestions = tuple(parent.model_fields) if parent else ()
+    elif kind == "missing":
+        problem = "missing"
+    else:
+        problem = _problem(first)
+    where = f"{where}, {entry}" if entry else where
+    return error(problem, path=where, entry=place, key=key or None, suggestions=suggestions)
+
+
+def describe(exc: ValidationError, where: str, entry: str | None = None, *,
+             model: type[BaseModel] | None = None, entries: Any = None) -> str:
+    """One line for the first problem of `exc` (see :func:`invalid`)."""
+    return str(invalid(exc, where, entry, model=model, entries=entries))
+
+
+def _problem(error: Any) -> str:
+    """What is wrong with a value, in the user's words, with the value that was given."""
+    kind = error["type"]
+    if kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", error.get("ctx", {}).get("expected", ""))
+        text = f"must be one of {', '.join(allowed)}"
+    elif kind.startswith("date"):
+        text = "must be a date YYYY-MM-DD"
+    elif kind in ("value_error", "assertion_error"):
+        text = str(error.get("ctx", {}).get("error", error["msg"])).removeprefix(
+            "Value error, ")
+        if text.startswith(_BAD_DATE) or "month must be" in text:
+            text = "must be a date YYYY-MM-DD"
+    else:
+        text = _EXPECTED.get(kind) or error["msg"]
     got = error.get("input")
-    shown = repr(got) if len(repr(got)) <= 60 else repr(got)[:57] + "...'"
-    return f"{prefix}: key {loc!r}: {error['msg']} (got {shown})"
+    if isinstance(got, (str, int, float, date)) and kind not in ("string_too_long",):
+        shown = repr(got)
+        text += f" (got {shown if len(shown) <= 60 else shown[:57] + '...'})"
+    return text
+
+
+def _entry(loc: tuple[Any, ...], entries: Any) -> tuple[str | None, tuple[Any, ...]]:
+    """The entry of a file of entries that `loc` falls in (named by its id), and the rest."""
+    if entries is None or not loc:
+        return None, loc
+    head = loc[0]
+    if isinstance(head, int) and isinstance(entries, list):
+        item = entries[head] if head < len(entries) else None
+        name = item.get("id") if isinstance(item, dict) else None
+        return (f"entry {name!r}" if name else f"entry number {head + 1}"), loc[1:]
+    if not isinstance(entries, dict) or len(loc) < 2 or not isinstance(entries.get(head), dict):
+        return None, loc
+    group = entries[head]
+    if isinstance(head, str) and head.endswith("s") and isinstance(group.get(loc[1]), dict) \
+            and all(isinstance(v, dict) for v in group.values()):  # "clauses: {id: {...}}"
+        return f"{head[:-1]} {loc[1]!r}", loc[2:]
+    return f"entry {head!r}", loc[1:]
+
+
+def _model_at(model: Any, loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The schema that the key at `loc` belongs to (through lists, mappings and options)."""
+    parts = list(loc)
+    while True:
+        origin = get_origin(model)
+        if isinstance(model, type) and issubclass(model, RootModel):
+            model = model.model_fields["root"].annotation
+        elif origin is Annotated:
+            model = get_args(model)[0]
+        elif origin in (Union, UnionType):
+            options = [a for a in get_args(model) if a is not type(None)]
+            model = next((a for a in options if isinstance(a, type)
+                          and issubclass(a, BaseModel)), options[0])
+        elif not parts:
+            return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+        elif isinstance(model, type) and issubclass(model, BaseModel):
+            field = model.model_fields.get(str(parts.pop(0)))
+            if field is None:
+                return None
+            model = field.annotation
+        elif get_args(model):  # list[T], dict[K, T], tuple[T, ...]: the key or index
+            parts.pop(0)
+            model = [a for a in get_args(model) if a is not Ellipsis][-1]
+        else:
+            return None
 
 
 def validate(model: type[Strict], raw: Any, where: str, entry: str | None = None) -> Any:
     """``model.model_validate(raw)`` with a one-line :class:`DataError` on failure."""
-    from ccmkit.errors import DataError
-
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        raise DataError(describe(exc, where, entry)) from None
+        raise invalid(exc, where, entry, model=model) from None
 
 
 __all__ = [
@@ -297,6 +401,7 @@ __all__ = [
     "StateRecord",
     "StatusRow",
     "describe",
+    "invalid",
     "parse_partial_date",
     "validate",
 ]
@@ -309,8 +414,6 @@ def check_regular_file(path: Path, what: str) -> None:
     """Refuse a device, pipe or socket given as a file: reading one may never end (a FIFO
     blocks, /dev/zero is endless). A missing path is left to the caller's own message."""
     import stat
-
-    from ccmkit.errors import DataError
 
     try:
         mode = path.stat().st_mode
@@ -330,21 +433,19 @@ def read_yaml(path: Path, trusted: bool = False, loader: Any = None,
     :class:`DataError` line naming the file (and the line, for a syntax error)."""
     import yaml
 
-    from ccmkit.errors import DataError
-
     loader = loader or getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     assert loader is not None
     if not trusted:
         check_regular_file(path, what)
     try:
         if not trusted and path.is_file() and path.stat().st_size > max_bytes:
-            raise DataError(f"{path}: larger than {max_bytes // 1000} kB; a {what} is a short "
-                            "YAML file")
+            raise DataError(f"larger than {max_bytes // 1000} kB; a {what} is a short YAML file",
+                            path=str(path))
         text = path.read_text(encoding="utf-8")
         if not trusted and any(isinstance(e, yaml.AliasEvent) or getattr(e, "anchor", None)
                                for e in yaml.parse(text, Loader=loader)):
-            raise DataError(f"{path}: YAML anchors and aliases are not allowed in a {what}; "
-                            "write the values out")
+            raise DataError(f"YAML anchors and aliases are not allowed in a {what}; write the "
+                            "values out", path=str(path))
         return yaml.load(text, Loader=loader)
     except FileNotFoundError:
         raise DataError(f"{what} {path} not found: give an existing YAML file") from None
@@ -352,12 +453,13 @@ def read_yaml(path: Path, trusted: bool = False, loader: Any = None,
         raise DataError(f"{what} {path} is a folder: give a YAML file") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = f", line {mark.line + 1}" if mark else ""
+        line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise DataError(f"{path}{line}: {problem}; fix the YAML syntax") from None
+        raise DataError(f"{problem}; fix the YAML syntax", path=str(path), line=line) from None
     except UnicodeDecodeError:
-        raise DataError(f"{path}: not UTF-8 text; save the {what} as UTF-8") from None
+        raise DataError(f"not UTF-8 text; save the {what} as UTF-8", path=str(path)) from None
     except RecursionError:
-        raise DataError(f"{path}: nested too deeply; a {what} is a short YAML file") from None
+        raise DataError(f"nested too deeply; a {what} is a short YAML file",
+                        path=str(path)) from None
     except OSError as exc:
-        raise DataError(f"{path}: cannot read ({exc.strerror})") from None
+        raise DataError(f"cannot read ({exc.strerror})", path=str(path)) from None

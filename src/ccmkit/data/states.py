@@ -112,8 +112,8 @@ class Registry:
         if not picks:
             raise StateNotFound(f"unknown State {shown}; give an ISO code (e.g. KEN) or a "
                                 "name (see `ccmkit states list`)")
-        names = ", ".join(f"{self.by_iso3(p).un_name} ({p})" for p in picks)
-        raise StateNotFound(f"unknown State {shown}; did you mean {names}?")
+        raise StateNotFound(f"unknown State {shown}", suggestions=[
+            f"{self.by_iso3(p).un_name} ({p})" for p in picks])
 
     def _named_within(self, key: str) -> tuple[str, ...]:
         """The States one of whose names holds `key` as whole words."""

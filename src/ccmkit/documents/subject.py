@@ -7,7 +7,7 @@ Every access to the State's facts goes through the small methods of `Subject` (`
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from ccmkit import rules
@@ -17,6 +17,7 @@ from ccmkit.data.states import Registry, State
 from ccmkit.documents.options import Options
 from ccmkit.i18n import N_
 from ccmkit.languages import Locale
+from ccmkit.output import generation_time
 from ccmkit.render.html import blank
 from ccmkit.rules import Choice
 from ccmkit.treaty import ADOPTION_DATE, Route, Timeline, route_for, timeline
@@ -97,7 +98,7 @@ class Subject:
 
     @property
     def generated_at(self) -> datetime:
-        return datetime.combine(self.options.generated, time(12), tzinfo=UTC)
+        return generation_time(self.options.generated)
 
     def fact_value(self, name: str) -> str:
         """The value of one of the State's facts ("yes", "no", "unknown", "civil_law", ...)."""

@@ -5,14 +5,21 @@ one-page overview (DOCX and PDF), the workshop's ZIP (through the one ZIP writer
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, time
+from datetime import date
 from pathlib import Path
 
 from ccmkit import labels
 from ccmkit.documents.options import Options
 from ccmkit.documents.subject import format_as_of
 from ccmkit.jobs.run import Executor, Result, Settings, WorkerDied, registry_for
-from ccmkit.output import MANIFEST, read_bytes_nofollow, read_manifest, replace_file, zip_bytes
+from ccmkit.output import (
+    MANIFEST,
+    generation_time,
+    read_bytes_nofollow,
+    read_manifest,
+    replace_file,
+    zip_bytes,
+)
 from ccmkit.package import zip_name
 from ccmkit.sheets import csv_text
 
@@ -48,7 +55,7 @@ def render_overview(results: Sequence[Result], settings: Settings, lang: str,
     registry = registry_for(settings.status_file, settings.status_as_of, settings.data_dir)
     locale = get_locale(lang)
     _ = locale.gettext
-    generated = datetime.combine(options.generated, time(12), tzinfo=UTC)
+    generated = generation_time(options.generated)
     rows = [{"code": r.code, "name": r.name or r.code,
              "status": _(labels.STATUS[r.status]) if r.status in labels.STATUS else "",
              "languages": ", ".join(r.languages), "ok": r.ok, "message": r.message,

@@ -14,7 +14,7 @@ import copy
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -253,7 +253,8 @@ def build_page(
 
     page_label = locale.gettext(PAGE_LABEL)
     env = make_environment(locale, template_dir)
-    full = {**context, "doc_title": title}
+    stamp = generated.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    full = {**context, "doc_title": title, "generated_at": stamp}
     with limits.bounded(template):
         markup = render_html(env, template, full)
         limits.check_markup(markup, template)

@@ -8,7 +8,7 @@ header, first line and metadata (DOCX title; PDF title, keywords and description
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from ccmkit.documents.subject import format_as_of
 from ccmkit.i18n import N_, gettext_for
 from ccmkit.labels import INTERNAL, INTERNAL_NOTICE
 from ccmkit.languages import get_locale
-from ccmkit.output import replace_file
+from ccmkit.output import generation_time, replace_file
 
 INTERNAL_DIR = "internal"
 
@@ -60,7 +60,7 @@ def render_internal(kind: str, lang: str, context: Mapping[str, Any], formats: S
     return render(
         f"internal/{kind}.html.j2", get_locale(lang), {**context, "scope": scope}, formats,
         title=marked, header=f"{marked} – {scope}", full_title=f"{marked} – {scope}",
-        generated=datetime.combine(generated, time(12), tzinfo=UTC),
+        generated=generation_time(generated),
         template_dir=template_dir)
 
 
