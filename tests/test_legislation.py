@@ -99,7 +99,8 @@ def test_every_reference_resolves_in_every_situation(registry, lang) -> None:
                  "contamination": fact(cont)}
         subject = make_subject(registry, "KEN", Profile(facts=facts), legislation=variant,
                                drafting=style)
-        context = {**build(subject, get_locale(lang)), "doc_title": "t"}
+        context = {**build(subject, get_locale(lang)), "doc_title": "t",
+                   "generated_at": "2026-12-01T12:00:00Z"}
         html = render_html(env, f"legislation/{lang}.html.j2", context)
         refs = set(re.findall(r'href="#(_Ref_\w+)"', html))
         marks = set(re.findall(r'data-bookmark="(_Ref_\w+)"', html))
