@@ -319,6 +319,7 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
     """Generate packages for many States (default: every State outside the Convention)."""
     import os
 
+    from ccmkit.documents.kinds import kinds_for
     from ccmkit.jobs import handouts, plan, run
     from ccmkit.output import clean_leftovers
 
@@ -337,7 +338,8 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
         selection = plan.split_states(codes)
     else:
         chosen = registry.select(statuses or ("outside",), region, subregion, group)
-        selection = [(s.iso3, {}, "") for s in chosen if s.status != "state_party"]
+        selection = [(s.iso3, {}, "") for s in chosen
+                     if kinds_for(s.status, params["docs"] or None)]
         if chosen and not selection:
             raise CcmkitError(f"the selection holds only States Parties ({len(chosen)}), which "
                               "get no package; select States outside the Convention")

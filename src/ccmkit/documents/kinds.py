@@ -79,6 +79,11 @@ DOCUMENTS: dict[str, DocumentKind] = {
 INTERNAL_ELIGIBLE: dict[str, tuple[Status, ...]] = {"brief": OUTSIDE_STATUSES}
 
 
+def kinds_for(status: str, kinds: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """The outgoing kinds (of `kinds`, default all) made for a State of this status."""
+    return tuple(k for k in (kinds or tuple(DOCUMENTS)) if status in DOCUMENTS[k].eligible)
+
+
 def eligible_statuses(kind: str) -> tuple[Status, ...]:
     """The Convention statuses a document kind (outgoing or internal) is made for."""
     return DOCUMENTS[kind].eligible if kind in DOCUMENTS else INTERNAL_ELIGIBLE[kind]

@@ -59,6 +59,10 @@ class Opt:
     setting: str = ""
     auto: str = ""
     preset: str = ""
+    statuses: tuple[str, ...] = ()  # the Convention statuses it applies to (default: all)
+
+    def applies_to(self, status: str) -> bool:
+        return not self.statuses or status in self.statuses
 
 
 def issued(day: date) -> date:
@@ -100,7 +104,7 @@ class InstrumentOptions(OptionModel):
         "For a signatory: the form of consent (default ratification).",
         N_("Form of consent to be bound (for a signatory)"), ("cli", "web", "settings", "csv"),
         choices=SIGNATORY_ROUTES, words=labels.ROUTE, setting="instrument",
-        auto=N_("Ratification"), preset="ratification")] = None
+        auto=N_("Ratification"), preset="ratification", statuses=("signatory",))] = None
     provisional_application: Annotated[bool | None, Opt(
         "Include the Article 18 declaration in the instrument.",
         N_("Include the Article 18 declaration (provisional application)"),

@@ -125,6 +125,18 @@ class OptionForm(Form):
     def option_specs(cls) -> list[OptionField]:
         return [f for f in option_fields(cls.FRONT) if hasattr(cls, f.name)]
 
+    def for_state(self, status: str, kinds: Iterable[str] = DOC_KINDS) -> None:
+        """Keep only the options that apply to a State of this status (e.g. the form of
+        consent, for a signatory) and, if the form has them, the documents made for it."""
+        for field in self.option_specs():
+            if field.name in self and not field.opt.applies_to(status):
+                del self[field.name]
+        if "documents" in self:
+            documents = self["documents"]
+            documents.choices = [c for c in documents.choices if c.value in kinds]
+            if not self.is_submitted():  # the defaults; a submitted value is validated
+                documents.data = [k for k in documents.data or () if k in kinds]
+
     def options(self) -> list[Any]:
         """The option fields present (a field that does not apply may have been removed)."""
         return [self[f.name] for f in self.option_specs() if f.name in self]

@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response
 from ccmkit.api import PackageRequest, prepare
 from ccmkit.data import lookup
 from ccmkit.data.states import State
-from ccmkit.documents.kinds import DOCUMENTS
+from ccmkit.documents.kinds import DOCUMENTS, kinds_for
 from ccmkit.documents.options import Options, make_options, option_fields
 from ccmkit.documents.subject import Subject
 from ccmkit.errors import CcmkitError, NotEligible, StateNotFound
@@ -62,7 +62,8 @@ def package() -> Response | str | tuple[str, int]:
         picks = [registry.by_iso3(c) for c in lookup.suggest(query, registry.index)]
         return render_template("package.html", state=None, form=None, problem=str(exc),
                                suggestions=picks, query=query), 400
-    if not state.outside:
+    open_kinds = kinds_for(state.status)
+    if not open_kinds:
         problem = _("%(name)s is already a State Party: a package is for States outside the "
                     "Convention.", name=state_name(state))
         return render_template("package.html", state=None, form=None, problem=problem,
@@ -70,8 +71,7 @@ def package() -> Response | str | tuple[str, int]:
     saved = Settings(services().log).get(state.iso3).profile
     form = PackageForm(data=form_defaults(saved) if request.method == "GET" else None)
     form.state.data = state.iso3
-    if state.status != "signatory":
-        del form.instrument
+    form.for_state(state.status, open_kinds)
     error, summary = None, None
     if form.validate_on_submit():
         kinds = tuple(form.documents.data or ())
@@ -222,7 +222,7 @@ def selected_states(selection: str) -> list[State]:
                                 key if what == "group" else None)
     except CcmkitError:
         return []
-    return sorted((s for s in found if s.outside), key=lambda s: lookup.normalise(
+    return sorted((s for s in found if kinds_for(s.status)), key=lambda s: lookup.normalise(
         state_name(s)))
 
 

@@ -123,14 +123,14 @@ def show(iso3: str) -> Response | str | tuple[str, int]:
     if ISO3.match(iso3) and iso3 != iso3.upper():
         return redirect(url_for("states.show", iso3=iso3.upper()))
     state = find_or_404(iso3)
+    from ccmkit.documents.kinds import kinds_for
     from ccmkit.web.forms import TITLE_HINT, SettingsForm
 
     store = Settings(services().log_as(current_user.name))
     saved = store.get(state.iso3)
     form = SettingsForm(data=settings_defaults(saved.profile) if request.method == "GET"
                         else None)
-    if state.status != "signatory":
-        del form.instrument
+    form.for_state(state.status)
     error = None
     if form.validate_on_submit():
         try:
@@ -143,6 +143,7 @@ def show(iso3: str) -> Response | str | tuple[str, int]:
     record = state_record(state, registry, date.today())
     status = 400 if request.method == "POST" else 200
     return render_template("state.html", state=state, record=record,
+                           package_kinds=kinds_for(state.status),
                            grouping_names={k: g.names for k, g in registry.groupings.items()},
                            history=followup.history_of(state.iso3), form=form, error=error,
                            settings=saved, fields=FIELDS, title_hint=TITLE_HINT,
@@ -209,6 +210,7 @@ def brief(iso3: str) -> Response | str | tuple[str, int]:
     from flask import send_file
 
     from ccmkit.api import PackageRequest, prepare
+    from ccmkit.documents.kinds import eligible_statuses
     from ccmkit.documents.options import Options
     from ccmkit.web.forms import BriefForm
     from ccmkit.workbench.brief import brief_files
@@ -216,7 +218,8 @@ def brief(iso3: str) -> Response | str | tuple[str, int]:
     state = find_or_404(iso3)
     form = BriefForm(data={"lang": current_lang() if request.method == "GET" else None})
     error = None
-    if state.outside and form.validate_on_submit():
+    eligible = state.status in eligible_statuses("brief")
+    if eligible and form.validate_on_submit():
         registry = services().registry
         profile = Settings(services().log).profile(state.iso3)
         try:
@@ -233,4 +236,5 @@ def brief(iso3: str) -> Response | str | tuple[str, int]:
                              download_name=f"internal-{state.iso3}-brief-{form.lang.data}"
                                            f".{form.fmt.data}")
     status = 400 if request.method == "POST" else 200
-    return render_template("brief.html", state=state, form=form, error=error), status
+    return render_template("brief.html", state=state, form=form, error=error,
+                           eligible=eligible), status
