@@ -8,7 +8,7 @@ web and the tests.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -57,6 +57,8 @@ class PackageRequest:
     options: Options = field(default_factory=Options)
     kinds: tuple[str, ...] = DOC_KINDS
     profile_where: str = ""
+    # The State's saved settings by ISO3 (ccmkit.log.settings), used when no profile is given.
+    settings: Callable[[str], Mapping[str, Any] | None] | None = None
 
 
 def prepare(registry: Registry, request: PackageRequest) -> Subject:
@@ -68,11 +70,15 @@ def prepare(registry: Registry, request: PackageRequest) -> Subject:
     are for States outside the Convention; ``kinds=()`` asks for none, as `timeline` does).
     """
     found = registry.find(request.state)
-    loaded = read_profile(request.profile, request.profile_where)
+    profile, where = request.profile, request.profile_where
+    if profile is None and request.settings is not None:
+        profile, where = request.settings(found.iso3), f"settings of {found.iso3}"
+    loaded = read_profile(profile, where)
     check_profile_state(loaded, found)
     merged = loaded.apply(found)
     subject = Subject(merged, registry, loaded, request.options)
     check_choices(subject, loaded.instrument, f"{loaded.path or 'the profile'}: key 'instrument'")
+    check_choices(subject, request.options.instrument, "--instrument")
     given, planned = subject.options.deposit_date, loaded.planned_deposit_date
     if given and planned and given != planned:
         raise DataError(f"--deposit-date {given} and the profile's planned_deposit_date "

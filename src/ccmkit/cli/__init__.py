@@ -213,18 +213,14 @@ def package(state: str, profile: Path | None, force: bool, status_file: Path | N
             status_as_of: str | None, with_brief: bool = False, db: str | None = None,
             eml: bool = False, **params: Any) -> None:
     """Generate the package for one STATE (ISO code or name)."""
-    from ccmkit.api import PackageRequest, build_package, check_choices, prepare
+    from ccmkit.api import PackageRequest, build_package, prepare
     from ccmkit.log.settings import stored_profile
 
     registry = _registry(status_file, status_as_of)
     kinds = tuple(params["docs"]) or DOC_KINDS
-    given: Any = profile
-    if profile is None:
-        given = stored_profile(registry.find(state).iso3, db)
     subject = prepare(registry, PackageRequest(
-        state, given, make_options(params), (*kinds, "brief") if with_brief else kinds,
-        "" if profile else f"settings of {state}"))
-    check_choices(subject, params["instrument"], "--instrument")
+        state, profile, make_options(params), (*kinds, "brief") if with_brief else kinds,
+        settings=lambda iso3: stored_profile(iso3, db)))
     manifest = build_package(subject, params["out"], params["langs"], params["formats"],
                              params["docs"], force=force)
     where = params["out"] / subject.state.iso3

@@ -121,10 +121,8 @@ def brief(state: str, profile: Path | None, formats: tuple[str, ...], langs: tup
 
     registry = _registry(status_file, status_as_of)
     options = Options(generated=generated or default_generation_date())
-    given: Any = profile if profile else stored_profile(registry.find(state).iso3, None)
-    subject = prepare(registry, PackageRequest(state, given, options, kinds=("brief",),
-                                               profile_where="" if profile else
-                                               f"settings of {state}"))
+    subject = prepare(registry, PackageRequest(state, profile, options, kinds=("brief",),
+                                               settings=lambda iso3: stored_profile(iso3, None)))
     _echo_paths(write_briefs(subject, out, langs, formats or FORMATS))
 
 

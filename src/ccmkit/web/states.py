@@ -221,10 +221,10 @@ def brief(iso3: str) -> Response | str | tuple[str, int]:
     eligible = state.status in eligible_statuses("brief")
     if eligible and form.validate_on_submit():
         registry = services().registry
-        profile = Settings(services().log).profile(state.iso3)
         try:
-            subject = prepare(registry, PackageRequest(state.iso3, profile, Options(),
-                                                       ("brief",), f"settings of {state.iso3}"))
+            subject = prepare(registry, PackageRequest(
+                state.iso3, None, Options(), ("brief",),
+                settings=Settings(services().log).profile))
             files = brief_files(subject, Path(), [form.lang.data], [form.fmt.data],
                                 services().log.url, package_languages=subject.state.languages)
         except CcmkitError as exc:
