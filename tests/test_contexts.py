@@ -1,5 +1,6 @@
 """The typed document contexts are the --template-dir contract: each kind's builder returns
-exactly the keys its TypedDict documents, and a user's template receives every one of them."""
+exactly the keys its TypedDict documents, and a user's template receives every one of them;
+the internal documents' contexts likewise."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from ccmkit.documents.subject import CommonContext, common_context
 from ccmkit.languages import get_locale
 from ccmkit.package import PackageContext, document_context
 from ccmkit.render.pipeline import PipelineContext
-from tests.conftest import NON_SIGNATORY, SIGNATORY, make_subject
+from ccmkit.workbench.render import BaseContext
+from tests.conftest import GENERATED, NON_SIGNATORY, SIGNATORY, make_subject
 
 WITHDRAWN = "LTU"
 STATES = (SIGNATORY, NON_SIGNATORY, WITHDRAWN)
@@ -99,3 +101,39 @@ def test_a_user_template_receives_every_documented_key(registry, tmp_path, kind:
     found = [p.text for p in page.tree.iter("p")]
     assert found[:-1] == [f"{k}=True" for k in documented]
     assert found[-1] == "probe-False"  # the check can fail: an undocumented name is undefined
+
+
+# ----------------------------------------------------------------- internal documents
+
+
+@pytest.fixture(scope="module")
+def ranking(registry):
+    from ccmkit.workbench.targets import rank
+
+    return rank(registry, registry.select(("outside",)))
+
+
+@pytest.mark.parametrize("code", STATES)
+def test_brief_context_keys(registry, ranking, code: str) -> None:
+    from ccmkit.workbench import brief
+
+    built = brief.context(make_subject(registry, code), "fr", ranking)
+    assert set(built) == keys(brief.BriefContext)
+    assert keys(BaseContext) < keys(brief.BriefContext)
+
+
+def test_other_internal_context_keys(registry, ranking) -> None:
+    from ccmkit.workbench import barrier_map, export, messaging
+
+    outside = registry.select(("outside",))
+    built = barrier_map.context(registry, outside, "en", GENERATED, "all")
+    assert set(built) == keys(barrier_map.BarrierMapContext)
+    assert built["rows"]
+    for row in built["rows"]:
+        assert set(row) == keys(barrier_map.BarrierRow)
+    assert set(messaging.context(registry, "es", GENERATED)) == keys(messaging.MessagingContext)
+    targets = export.document_context(registry, ranking, 10, "en", GENERATED, "all")
+    assert set(targets) == keys(export.TargetsContext)
+    for typed in (barrier_map.BarrierMapContext, messaging.MessagingContext,
+                  export.TargetsContext):
+        assert keys(BaseContext) < keys(typed)
