@@ -75,7 +75,8 @@ def verbatim(quote: str) -> bool:
 
 def document_html(subject, kind: str, lang: str = "en") -> str:
     env = make_environment(get_locale(lang))
-    context = {**DOCUMENTS[kind].build(subject, get_locale(lang)), "doc_title": "t", "page_css": ""}
+    context = {**DOCUMENTS[kind].build(subject, get_locale(lang)), "doc_title": "t", "page_css": "",
+               "generated_at": "2026-11-25T12:00:00Z"}
     return render_html(env, f"{kind}/{lang}.html.j2", context)
 
 

@@ -10,12 +10,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from ccmkit import __version__
 from ccmkit.documents.kinds import DOCUMENTS
+from ccmkit.documents.options import OptionModel
 from ccmkit.documents.subject import Subject
-from ccmkit.languages import get_locale
+from ccmkit.languages import Locale, get_locale
 from ccmkit.output import sha256, write_package
 from ccmkit.vocab import FORMATS
 
@@ -108,6 +109,21 @@ def document_page(subject: Subject, kind: str, lang: str) -> Page:
     return build_page(**_document_args(subject, kind, lang))
 
 
+class PackageContext(TypedDict):
+    """The key the package adds to an outgoing document's context (``document_context``)."""
+
+    options: OptionModel  # the kind's own options (its model in ccmkit.documents.options,
+    # e.g. options.qa, options.provisional_application): to test, never to print
+
+
+def document_context(subject: Subject, kind: str, locale: Locale) -> Mapping[str, Any]:
+    """An outgoing document's template context before the pipeline's keys: the kind's own
+    TypedDict (``DOCUMENTS[kind].build``) and ``PackageContext``."""
+    document = DOCUMENTS[kind]
+    added: PackageContext = {"options": document.own_options(subject.options)}
+    return {**document.build(subject, locale), **added}
+
+
 def _document_args(subject: Subject, kind: str, lang: str) -> dict[str, Any]:
     """What the pipeline renders for one document: template, context, titles, metadata."""
     document = DOCUMENTS[kind]
@@ -118,8 +134,7 @@ def _document_args(subject: Subject, kind: str, lang: str) -> dict[str, Any]:
     return {
         "template": f"{kind}/{lang}.html.j2",
         "locale": locale,
-        "context": {**document.build(subject, locale),
-                    "options": document.own_options(subject.options)},
+        "context": document_context(subject, kind, locale),
         "title": title,
         "header": f"{issuer} – {title} – {name}" if document.running_header else None,
         "full_title": f"{title} – {name}",

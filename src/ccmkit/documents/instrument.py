@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
 
 from ccmkit.documents.choices import Choice
-from ccmkit.documents.subject import Subject, common_context, title_chosen
+from ccmkit.documents.subject import CommonContext, Subject, common_context, title_chosen
 from ccmkit.languages import Locale
 
 
@@ -40,7 +40,16 @@ def signatory_choices(subject: Subject) -> list[Choice]:
     ]
 
 
-def build(subject: Subject, locale: Locale) -> dict[str, Any]:
+class InstrumentContext(CommonContext):
+    """The context of instrument/<lang>.html.j2 (see ``CommonContext``)."""
+
+    signature_date: date | None  # when the State signed; None for an accession
+    provisional_application: bool  # include the Article 18 declaration
+    withdrawn: bool  # the State withdrew (Art. 20): the note on rejoining by accession
+    choices: list[Choice]  # internal (English reasons for the ISU): never print in a template
+
+
+def build(subject: Subject, locale: Locale) -> InstrumentContext:
     """Context for templates/instrument/<lang>.html.j2."""
     membership = subject.state.membership
     return {

@@ -34,7 +34,9 @@ class DocumentKind:
 
     kind: str
     titles: Mapping[str, str]
-    build: Callable[[Subject, Locale], dict[str, Any]]
+    # its context builder: returns the kind's TypedDict (CommonContext and its own keys, in
+    # the kind's module), the --template-dir contract of <kind>/<lang>.html.j2
+    build: Callable[[Subject, Locale], Mapping[str, Any]]
     running_header: bool = True
     # The Convention statuses of the States this document is for (checked once, by the front
     # door, for the kinds requested): the package is for States outside the Convention.

@@ -8,17 +8,18 @@ and references right after a field update.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TypedDict
 
 from markupsafe import Markup
 
 from ccmkit.content.library import Clause, ClauseText, Paragraph, clause_library, matches
 from ccmkit.data.legislature import government, legislature_text, legislatures
 from ccmkit.documents.choices import Choice
-from ccmkit.documents.subject import Subject, common_context
+from ccmkit.documents.subject import CommonContext, Subject, common_context
 from ccmkit.errors import CcmkitError
 from ccmkit.languages import Locale
-from ccmkit.vocab import DRAFTING_STYLES, LEGISLATION_VARIANTS, Drafting
+from ccmkit.vocab import DRAFTING_STYLES, LEGISLATION_VARIANTS, ClauseLevel, Drafting, LawPart
 
 STYLES = DRAFTING_STYLES
 VARIANTS = LEGISLATION_VARIANTS
@@ -48,6 +49,70 @@ def included_clauses(clauses: list[Clause], variant: str, facts: dict[str, str])
     return [c for c in clauses if included(c, variant, facts)]
 
 
+class ItemContext(TypedDict):
+    """A lettered item of a paragraph."""
+
+    label: str  # "(a)", "(b)", ...
+    text: str
+
+
+class ParagraphContext(TypedDict):
+    """A subsection of a clause (a Word list paragraph in the DOCX)."""
+
+    label: str  # "(1)" (common law) or "1." (civil law); "" for a clause of one paragraph
+    text: str
+    items: list[ItemContext]  # its lettered items, if any
+
+
+class ClauseContext(TypedDict):
+    """A clause of the model law, as included for the State."""
+
+    id: str  # the clause's id (legislation/clauses.yaml)
+    number: Markup  # its number: a SEQ field in Word, text in the PDF
+    heading: str
+    level: ClauseLevel  # required, recommended or optional
+    paragraphs: list[ParagraphContext]
+    note: str  # the drafting note (printed as a note, a Word comment in the DOCX)
+
+
+class PartContext(TypedDict):
+    """A part of the model law and its clauses."""
+
+    key: LawPart  # general, prohibitions, offences, ...
+    heading: str
+    clauses: list[ClauseContext]
+
+
+class ChecklistRow(TypedDict):
+    """A clause of the full model law, in the checklist of what the law should cover."""
+
+    id: str
+    heading: str
+    articles: list[int]  # the Convention's articles it implements
+    level: ClauseLevel
+    condition: list[str]  # the facts that add it to the minimal variant (sorted)
+    number: Markup | None  # a reference to its number, None when this text leaves it out
+
+
+class LegislationContext(CommonContext):
+    """The context of legislation/<lang>.html.j2 (see ``CommonContext``)."""
+
+    variant: str  # "minimal" or "full"
+    style: Drafting  # "common-law" or "civil-law"
+    title: str  # the law's title in this style
+    enacting_formula: str  # the State's own, else the model's in this style
+    government: str  # the form of government read from the formal name: republic,
+    # monarchy or unknown
+    official_journal: str | None  # the State's official journal, when recorded
+    parts: list[PartContext]  # the law's text
+    checklist: list[ChecklistRow]
+    ref: Callable[[str], Markup]  # ref("clause-id"): a reference to a clause's number (an
+    # error if the variant leaves it out)
+    has: Callable[[str], bool]  # has("clause-id"): the clause is in this variant's text
+    optional: Callable[[], Markup]  # optional(): the highlighted "[Optional]" mark
+    choices: list[Choice]  # internal (English reasons for the ISU): never print in a template
+
+
 def bookmark(clause_id: str) -> str:
     """The Word bookmark of a clause's number (hidden "_Ref" bookmarks, at most 40 chars)."""
     return ("_Ref_" + clause_id.replace("-", "_"))[:40]
@@ -64,9 +129,10 @@ def ref_markup(clause_id: str, number: int) -> Markup:
     return Markup('<a class="ref" href="#{}">{}</a>').format(bookmark(clause_id), number)
 
 
-def _paragraphs(clause_id: str, raw: list[Paragraph], style: Drafting) -> list[dict[str, Any]]:
+def _paragraphs(clause_id: str, raw: list[Paragraph], style: Drafting
+                ) -> list[ParagraphContext]:
     """Subsections and items with their labels; numbered as Word lists in the DOCX."""
-    out = []
+    out: list[ParagraphContext] = []
     for index, para in enumerate(raw, start=1):
         text, items = (para, []) if isinstance(para, str) else (para.text, para.items)
         label = ""
@@ -87,7 +153,7 @@ def _text_of(text: ClauseText, style: Drafting, variant: str) -> list[Paragraph]
     return text.paragraphs(style)
 
 
-def build(subject: Subject, locale: Locale) -> dict[str, Any]:
+def build(subject: Subject, locale: Locale) -> LegislationContext:
     """Context for templates/legislation/<lang>.html.j2."""
     _ = locale.gettext
     lang = locale.lang
@@ -111,7 +177,7 @@ def build(subject: Subject, locale: Locale) -> dict[str, Any]:
     def optional() -> Markup:
         return Markup('<span class="blank">[{}]</span>').format(_("Optional"))
 
-    parts: list[dict[str, Any]] = []
+    parts: list[PartContext] = []
     for clause in chosen:
         text = texts.clauses[clause.id]
         if not parts or parts[-1]["key"] != clause.part:
@@ -126,7 +192,7 @@ def build(subject: Subject, locale: Locale) -> dict[str, Any]:
                                       drafting),
             "note": text.note,
         })
-    checklist = [{
+    checklist: list[ChecklistRow] = [{
         "id": c.id,
         "heading": texts.clauses[c.id].heading_for(drafting),
         "articles": c.articles,

@@ -20,11 +20,11 @@ concerns or barriers the ISU recorded.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from ccmkit.content.library import QaEntry, matches, qa_library
 from ccmkit.documents.choices import Choice
-from ccmkit.documents.subject import Subject, common_context
+from ccmkit.documents.subject import CommonContext, Subject, common_context
 from ccmkit.languages import Locale
 
 BASIC_MIN, BASIC_MAX = 6, 8
@@ -176,12 +176,38 @@ def concern_choices(entries: list[QaEntry], subject: Subject,
     return out
 
 
-def build(subject: Subject, locale: Locale) -> dict[str, Any]:
+class QaEntryContext(TypedDict):
+    """One question of the Q&A, in the document's language."""
+
+    id: str  # the library entry's id (qa/entries.yaml)
+    question: str
+    answer: str  # the answer (its one-sentence form for a State known not to be concerned)
+
+
+class RegionContext(TypedDict):
+    """How the workshop's grouping (else the State's M49 region) stands towards the
+    Convention."""
+
+    name: str  # the grouping's or region's name, in the document's language
+    total: int  # its States
+    parties: int  # of which States Parties
+    signatories: int  # of which signatories
+
+
+class QaContext(CommonContext):
+    """The context of qa/<lang>.html.j2 (see ``CommonContext``)."""
+
+    entries: list[QaEntryContext]  # the questions chosen for the State, in library order
+    region: RegionContext  # the regional framing of the regional question
+    choices: list[Choice]  # internal (English reasons for the ISU): never print in a template
+
+
+def build(subject: Subject, locale: Locale) -> QaContext:
     """Context for templates/qa/<lang>.html.j2."""
     entries, texts = qa_library(locale.lang, subject.options.template_dir)
     length = subject.options.qa or "basic"
     selected = select_entries(entries, subject, length)
-    chosen = []
+    chosen: list[QaEntryContext] = []
     for sel in selected:
         text = texts[sel.id]
         chosen.append({

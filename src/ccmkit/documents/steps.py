@@ -4,17 +4,17 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from ccmkit import rules
 from ccmkit.documents.choices import Choice
-from ccmkit.documents.subject import Subject, common_context
+from ccmkit.documents.subject import CommonContext, Subject, common_context
 from ccmkit.languages import Locale
 from ccmkit.treaty import (
     CLEARANCE_YEARS,
     ENTRY_INTO_FORCE,
     INITIAL_REPORT_DAYS,
     STOCKPILE_YEARS,
+    Timeline,
     timeline,
 )
 
@@ -30,7 +30,25 @@ def _deadline(subject: Subject, fact: str) -> Choice:
     return rules.treaty_part(subject.state, fact)
 
 
-def build(subject: Subject, locale: Locale) -> dict[str, Any]:
+class StepsContext(CommonContext):
+    """The context of steps/<lang>.html.j2 (see ``CommonContext``)."""
+
+    timeline: Timeline | None  # the dates from the planned deposit date, if one is known
+    # (deposit, entry_into_force, initial_report_due, stockpile_destruction_due, clearance_due)
+    example: Timeline  # the same dates for an example deposit, when no date is known
+    signature_date: date | None  # when the State signed (None if it never signed)
+    withdrawal_date: date | None  # when its withdrawal took effect (a withdrawn State)
+    convention_in_force: date  # the Convention's entry into force (1 August 2010)
+    stockpiles: str  # the Art. 3 deadline: "firm", "conditional" or "left out"
+    contamination: str  # the Art. 4 deadline: "firm", "conditional" or "left out"
+    provisional_application: bool  # the Article 18 declaration is made
+    report_days: int  # days after entry into force for the initial report (Art. 7(1))
+    stockpile_years: int  # years to destroy stockpiles (Art. 3(2))
+    clearance_years: int  # years to clear remnants (Art. 4(1))
+    choices: list[Choice]  # internal (English reasons for the ISU): never print in a template
+
+
+def build(subject: Subject, locale: Locale) -> StepsContext:
     """Context for templates/steps/<lang>.html.j2."""
     state = subject.state
     line = subject.timeline()

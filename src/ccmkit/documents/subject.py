@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypedDict
+
+from markupsafe import Markup
 
 from ccmkit import rules
 from ccmkit.data.profile import Profile
 from ccmkit.data.regional import RegionalFraming, regional_framing
+from ccmkit.data.schema import NameForms
 from ccmkit.data.states import Registry, State
 from ccmkit.documents.options import Options
 from ccmkit.i18n import N_
@@ -21,7 +24,7 @@ from ccmkit.output import generation_time
 from ccmkit.render.html import blank
 from ccmkit.rules import Choice
 from ccmkit.treaty import ADOPTION_DATE, Route, Timeline, route_for, timeline
-from ccmkit.vocab import CONDITION_KEYS
+from ccmkit.vocab import CONDITION_KEYS, Status
 
 
 def _(message: str) -> str:  # marks messages for extraction; translated at render time
@@ -170,7 +173,33 @@ def title_blank(subject: Subject, _: Any) -> str:
     return _(TITLE_BLANKS[chosen]) if chosen else _("title of the signing authority")
 
 
-def common_context(subject: Subject, locale: Locale) -> dict[str, Any]:
+class CommonContext(TypedDict):
+    """The values every outgoing document's template may use (``common_context``): part of
+    the ``--template-dir`` contract of ``<doc>/<lang>.html.j2``, which each document's context
+    (``CoverNoteContext``, ``InstrumentContext``, ...) extends. Nothing internal: no facts'
+    sources, no options. Besides these, the pipeline adds ``doc_title`` and ``generated_at``
+    (``ccmkit.render.pipeline.PipelineContext``) and the package the kind's ``options``
+    (``ccmkit.package.PackageContext``)."""
+
+    lang: str  # the document's language code ("en", "fr", "es")
+    lang_tag: str  # its BCP 47 tag, for <html lang="...">
+    S: NameForms  # the State's name in the document's language: S.short, S.with_article,
+    # S.of, S.to, S.formal, S.formal_of (use the grammar filters to combine it with words)
+    state: State  # the State record (state.iso3, state.membership, ...)
+    route: Route  # ratification, acceptance, approval or accession
+    status: Status  # the State's Convention status: signatory, not_signed, withdrawn, ...
+    convention: str  # "Convention on Cluster Munitions", in the document's language
+    adoption_date: date  # the Convention's adoption (Dublin, 30 May 2008): |longdate
+    generated: date  # the package's date (the --generated option, else today)
+    status_as_of: str  # the status table's as-of date, formatted in the language
+    issuer: str  # who sends the package (the --issuer option, else the ISU)
+    signatory_title: str | Markup  # the signing authority's exact title, else a blank
+    signatory_name: str | Markup  # the signing authority's name, else a blank
+    place: str | Markup  # where the instrument is signed, else a blank
+    today_blank: Markup  # a highlighted blank for the date of signature
+
+
+def common_context(subject: Subject, locale: Locale) -> CommonContext:
     """Values every template may use (nothing internal: no facts' sources, no options)."""
     _ = locale.gettext
     lang = locale.lang

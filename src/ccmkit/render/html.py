@@ -8,6 +8,7 @@ folders (a symlink that leads out of them is refused).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -157,7 +158,7 @@ def paragraphs(text: str) -> list[Markup]:
     return [Markup(p.strip()) for p in parts if p.strip()]
 
 
-def render_html(env: SandboxedEnvironment, name: str, context: dict[str, Any]) -> str:
+def render_html(env: SandboxedEnvironment, name: str, context: Mapping[str, Any]) -> str:
     """Render a document template; template errors become one-line user errors."""
     try:
         return env.get_template(name).render(**context)

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from lxml import etree
 
@@ -33,6 +33,15 @@ ATTRIBUTES = frozenset({"class", "lang", "dir", "id", "start", "href", "name", "
                         "charset",
                         # Word-native numbering of the model law (SEQ/REF fields, lists)
                         "data-list", "data-level", "data-pattern", "data-seq", "data-bookmark"})
+
+
+class PipelineContext(TypedDict):
+    """The keys the pipeline adds to every template's context (``build_page``), besides the
+    document's own (an outgoing document's are ``ccmkit.documents.subject.CommonContext`` and
+    the TypedDict its kind's builder returns, plus ``ccmkit.package.PackageContext``)."""
+
+    doc_title: str  # the document's title, in its language (<title>, metadata)
+    generated_at: str  # the generation time, UTC ISO 8601 ("2026-10-01T09:00:00Z"), for <meta>
 
 
 @dataclass(frozen=True)
@@ -210,7 +219,7 @@ def _attributes(node: etree._Element) -> str | None:
 def render(
     template: str,
     locale: Locale,
-    context: dict[str, Any],
+    context: Mapping[str, Any],
     formats: Sequence[str],
     *,
     title: str,
@@ -240,7 +249,7 @@ def render(
 def build_page(
     template: str,
     locale: Locale,
-    context: dict[str, Any],
+    context: Mapping[str, Any],
     *,
     title: str,
     header: str | None,
@@ -254,7 +263,8 @@ def build_page(
     page_label = locale.gettext(PAGE_LABEL)
     env = make_environment(locale, template_dir)
     stamp = generated.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    full = {**context, "doc_title": title, "generated_at": stamp}
+    added: PipelineContext = {"doc_title": title, "generated_at": stamp}
+    full: dict[str, Any] = {**context, **added}
     with limits.bounded(template):
         markup = render_html(env, template, full)
         limits.check_markup(markup, template)

@@ -8,14 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 from ccmkit import rules
 from ccmkit.data.states import Registry, State
 from ccmkit.i18n import N_, gettext_for
 from ccmkit.vocab import BARRIERS
 from ccmkit.workbench.messaging import messages
-from ccmkit.workbench.render import base_context, render_internal
+from ccmkit.workbench.render import BaseContext, base_context, render_internal
 from ccmkit.workbench.targets import rank
 
 TITLE = N_("Barrier map")
@@ -59,8 +59,26 @@ def rows(registry: Registry, states: Iterable[State], lang: str,
     return out
 
 
+class BarrierRow(TypedDict):
+    """One barrier of the map."""
+
+    label: str  # the barrier's label, in the language
+    states: list[str]  # the short names of the States it concerns, in ranking order
+    engagement: str  # the engagement message for it
+    citation: str  # the articles its messages rest on
+
+
+class BarrierMapContext(BaseContext):
+    """The context of internal/barrier_map.html.j2 (see ``BaseContext``)."""
+
+    scope_name: str  # what the selection covers (a grouping, a region, all States outside)
+    count: int  # the States outside the Convention in the selection
+    primary_rule: str  # how each State's primary barrier is chosen
+    rows: list[BarrierRow]
+
+
 def context(registry: Registry, states: list[State], lang: str, generated: date, scope: str,
-            template_dir: Path | None = None) -> dict[str, Any]:
+            template_dir: Path | None = None) -> BarrierMapContext:
     outside = [s for s in states if s.outside]
     _ = gettext_for(lang)
     return {**base_context(registry, lang, generated), "scope_name": scope,

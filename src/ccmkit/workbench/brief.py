@@ -14,7 +14,7 @@ from babel import Locale as BabelLocale
 
 from ccmkit import labels, rules
 from ccmkit.data.facts import Observation
-from ccmkit.data.schema import scrub
+from ccmkit.data.schema import NameForms, scrub
 from ccmkit.documents.kinds import DOCUMENTS
 from ccmkit.documents.subject import Subject
 from ccmkit.i18n import N_, gettext_for
@@ -25,8 +25,8 @@ from ccmkit.labels import TOKEN as TOKEN_LABELS
 from ccmkit.labels import fact_label
 from ccmkit.languages import get_language
 from ccmkit.report import state_record
-from ccmkit.workbench.messaging import messages
-from ccmkit.workbench.render import INTERNAL_DIR, base_context, render_internal
+from ccmkit.workbench.messaging import BarrierMessages, messages
+from ccmkit.workbench.render import INTERNAL_DIR, BaseContext, base_context, render_internal
 from ccmkit.workbench.targets import Ranking, rank
 
 TITLE = N_("Brief")
@@ -154,9 +154,38 @@ def _fact_rows(subject: Subject, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
+class BriefContext(BaseContext):
+    """The context of internal/brief.html.j2 (see ``BaseContext``); texts in the language,
+    sources' titles and quotes as the sources give them."""
+
+    S: NameForms  # the State's name in the language
+    iso3: str
+    status: str  # its Convention status, as a label
+    signed: str | None  # the date it signed, written out (None if it never signed)
+    route: str  # the route of its package, as a label
+    groupings: str  # the groupings it belongs to, comma-separated
+    region: str  # its M49 region
+    rank: str | None  # its place in the target ranking ("12" or "=12" for a tie)
+    range: dict[str, str] | None  # low/high rank when the place is uncertain
+    score: str | None  # its ranking score
+    ranked: int  # the States ranked
+    weights_origin: str  # where the ranking's weights come from
+    facts: list[dict[str, Any]]  # label, value, as_of, source, stale per fact
+    concerns: list[dict[str, Any]]  # its stated concerns: labels, quote, as_of, source
+    override: dict[str, str] | None  # a reviewer's override of the concerns: by, reason, values
+    ask: dict[str, str]  # the ask for the next meeting: text, reason
+    barriers: list[dict[str, str]]  # label and reason per barrier
+    messages: list[BarrierMessages]  # the messaging lines for its barriers
+    documents: list[str]  # the titles of the package's documents
+    languages: str  # the package's languages, named in the language
+    choices: list[dict[str, str]]  # label, value and reason of each choice made for it
+    history: list[dict[str, Any]]  # the outreach history from the follow-up log
+    no_log: str  # what to say when the log has no entries
+
+
 def context(subject: Subject, lang: str, ranking: Ranking | None = None,
             log_url: str | None = None,
-            package_languages: Sequence[str] | None = None) -> dict[str, Any]:
+            package_languages: Sequence[str] | None = None) -> BriefContext:
     """The brief's context in `lang`, reasons included (sources' titles and quotes stay as the
     sources give them)."""
     _ = gettext_for(lang)

@@ -13,7 +13,7 @@ from ccmkit.i18n import N_, gettext_for
 from ccmkit.labels import STATUS as STATUS_LABELS
 from ccmkit.labels import fact_label
 from ccmkit.sheets import csv_text, xlsx_bytes
-from ccmkit.workbench.render import base_context, render_internal
+from ccmkit.workbench.render import BaseContext, base_context, render_internal
 from ccmkit.workbench.targets import CRITERIA, MISSING_RULE, TIE_RULE, Ranking, Target
 
 TITLE = N_("Engagement list")
@@ -122,8 +122,24 @@ def document_rows(targets: list[Target], lang: str) -> list[dict[str, Any]]:
     return rows
 
 
+class TargetsContext(BaseContext):
+    """The context of internal/targets.html.j2, the top-N list (see ``BaseContext``)."""
+
+    rows: list[dict[str, Any]]  # one per State (document_rows): rank, name, iso3, status,
+    # score, range, points, missing
+    count: int  # the States listed
+    total: int  # the States ranked
+    scope_name: str  # what the selection covers
+    weights: list[tuple[str, str, str, str]]  # per criterion: label, short label, weight,
+    # the fact it reads
+    weights_origin: str  # where the weights come from
+    tie_rule: str  # how ties are ordered
+    ties: bool  # some listed States tie
+    uncertain: bool  # some listed States' rank is uncertain (facts missing)
+
+
 def document_context(registry: Registry, ranking: Ranking, top: int | None, lang: str,
-                     generated: date, scope: str) -> dict[str, Any]:
+                     generated: date, scope: str) -> TargetsContext:
     _ = gettext_for(lang)
     chosen = ranking.top(top)
     return {**base_context(registry, lang, generated),

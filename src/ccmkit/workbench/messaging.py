@@ -9,14 +9,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from ccmkit.content.messaging import Framing, LanguageText, language_text, line_refs
 from ccmkit.data.states import Registry
 from ccmkit.i18n import N_, gettext_for
 from ccmkit.labels import BARRIER as BARRIER_LABELS
 from ccmkit.vocab import BARRIERS
-from ccmkit.workbench.render import base_context, render_internal
+from ccmkit.workbench.render import BaseContext, base_context, render_internal
 
 TITLE = N_("Universalization messaging lines")
 
@@ -74,8 +73,17 @@ def framing(lang: str, template_dir: Path | None = None) -> Framing:
     return language_text(lang, template_dir).framing
 
 
+class MessagingContext(BaseContext):
+    """The context of internal/messaging.html.j2 (see ``BaseContext``)."""
+
+    parties: int  # the number of States Parties (as of the status table)
+    framing: Framing  # the framing note: its title and sections
+    barriers: list[BarrierMessages]  # the lines per barrier (label, engagement, lines,
+    # citation)
+
+
 def context(registry: Registry, lang: str, generated: date,
-            template_dir: Path | None = None) -> dict[str, Any]:
+            template_dir: Path | None = None) -> MessagingContext:
     """The messaging document's context: the framing note, then the lines per barrier."""
     return {**base_context(registry, lang, generated),
             "parties": registry.counts()["state_party"],

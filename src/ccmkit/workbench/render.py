@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from ccmkit.data.states import Registry
 from ccmkit.documents.subject import format_as_of
@@ -27,7 +27,23 @@ def internal_title(title: str, lang: str) -> str:
     return f"{gettext_for(lang)(INTERNAL)} – {title}"
 
 
-def base_context(registry: Registry, lang: str, generated: date) -> dict[str, Any]:
+class BaseContext(TypedDict):
+    """The values every internal template (internal/<kind>.html.j2) may use, which each
+    internal document's context extends (``BriefContext``, ``BarrierMapContext``,
+    ``TargetsContext``, ``MessagingContext``); ``render_internal`` adds ``scope`` and the
+    pipeline ``doc_title`` and ``generated_at`` (``ccmkit.render.pipeline.PipelineContext``)."""
+
+    lang: str  # the document's language code
+    lang_tag: str  # its BCP 47 tag, for <html lang="...">
+    generated: date  # the date the document is prepared on
+    internal_mark: str  # "INTERNAL", in the language (first line, metadata)
+    internal_notice: str  # the notice that the document is not to be sent to a State
+    status_as_of: str  # the status table's as-of date, formatted in the language
+    status_line: str  # "Convention status as of ..."
+    meta_line: str  # "Prepared on ...; Convention status as of ..."
+
+
+def base_context(registry: Registry, lang: str, generated: date) -> BaseContext:
     """Values every internal template uses."""
     locale = get_locale(lang)
     _ = locale.gettext
