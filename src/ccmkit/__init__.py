@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ccmkit._version import __version__
 from ccmkit.errors import (
     CcmkitError,
     DataError,
@@ -21,8 +22,6 @@ from ccmkit.errors import (
     StateNotFound,
     TemplateError,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "CcmkitError",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from ccmkit import __version__
+from ccmkit._version import __version__
 from ccmkit.documents.kinds import DOCUMENTS
 from ccmkit.documents.options import OptionModel
 from ccmkit.documents.subject import Subject

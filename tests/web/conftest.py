@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from ccmkit.web import create_app
-from ccmkit.web.security import limiter
+from ccmkit.web.extensions import limiter
 from ccmkit.web.users import add_user
 
 EDITOR = ("alice", "correct-horse-battery")

@@ -315,7 +315,6 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
     """Generate packages for many States (default: every State outside the Convention)."""
     import os
 
-    from ccmkit.documents.kinds import kinds_for
     from ccmkit.jobs import handouts, plan, run
     from ccmkit.output import clean_leftovers
 
@@ -323,24 +322,9 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
     if workers > 1 and not dry_run:
         run.start_workers()  # the workers' imports overlap with the planning below
     registry = _registry(status_file, status_as_of)
-    filters = [name for name, given in (("--status", statuses), ("--region", region),
-                                        ("--subregion", subregion)) if given]
-    if (from_csv or codes) and filters:
-        raise CcmkitError(f"{'--from' if from_csv else '--states'} names the States; "
-                          f"{', '.join(filters)} would be ignored: drop one or the other")
-    if from_csv:
-        selection = plan.read_state_csv(from_csv)
-    elif codes:
-        selection = plan.split_states(codes)
-    else:
-        chosen = registry.select(statuses or ("outside",), region, subregion, group)
-        selection = [(s.iso3, {}, "") for s in chosen
-                     if kinds_for(s.status, params["docs"] or None)]
-        if chosen and not selection:
-            raise CcmkitError(f"the selection holds only States Parties ({len(chosen)}), which "
-                              "get no package; select States outside the Convention")
-    if not selection:
-        raise CcmkitError("no State matches the selection; check --status/--region/--subregion")
+    selection = plan.select(registry, statuses=statuses, region=region, subregion=subregion,
+                            group=group, codes=codes, from_csv=from_csv,
+                            kinds=params["docs"] or DOC_KINDS)
     planned = plan.plan(
         registry, selection, languages=params["langs"], also=also,
         kinds=params["docs"] or DOC_KINDS, formats=params["formats"] or FORMATS,

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ccmkit import __version__
+from ccmkit._version import __version__
 from ccmkit.data.states import Registry
 from ccmkit.documents.options import OptionField, Options, option_fields
 from ccmkit.documents.options import make_options as build_options
@@ -93,6 +93,34 @@ def read_state_csv(path: Path) -> Selection:
         raise DataError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
     except csv.Error as exc:
         raise DataError(f"{path}: malformed CSV ({exc}); save it again as CSV") from None
+
+
+def select(registry: Registry, *, statuses: Sequence[str] = (), region: str | None = None,
+           subregion: str | None = None, group: str | None = None, codes: str | None = None,
+           from_csv: Path | None = None, kinds: Sequence[str] = ()) -> Selection:
+    """The States of a batch: a --from list, --states codes, or a selection by status
+    (default: outside), region, sub-region and grouping, kept to the States some requested
+    kind is made for. CcmkitError when the selection is contradictory or empty."""
+    from ccmkit.documents.kinds import kinds_for
+
+    filters = [name for name, given in (("--status", statuses), ("--region", region),
+                                        ("--subregion", subregion)) if given]
+    if (from_csv or codes) and filters:
+        raise CcmkitError(f"{'--from' if from_csv else '--states'} names the States; "
+                          f"{', '.join(filters)} would be ignored: drop one or the other")
+    if from_csv:
+        selection = read_state_csv(from_csv)
+    elif codes:
+        selection = split_states(codes)
+    else:
+        chosen = registry.select(tuple(statuses) or ("outside",), region, subregion, group)
+        selection = [(s.iso3, {}, "") for s in chosen if kinds_for(s.status, tuple(kinds))]
+        if chosen and not selection:
+            raise CcmkitError(f"the selection holds only States Parties ({len(chosen)}), which "
+                              "get no package; select States outside the Convention")
+    if not selection:
+        raise CcmkitError("no State matches the selection; check --status/--region/--subregion")
+    return selection
 
 
 def split_states(codes: str) -> Selection:

@@ -3,7 +3,7 @@
 An ``Executor`` takes a picklable function with its arguments, an owner and a job id, and
 returns a Future. ``InlineExecutor`` runs it at once in the caller (tests, ``--jobs 1``);
 ``WorkerPool`` runs it on warm worker processes forked from a forkserver that has already
-imported the renderers (``ccmkit.preload``). The pool hands the next task to a free worker
+imported the renderers (``ccmkit.jobs.preload``). The pool hands the next task to a free worker
 round-robin between owners, so one user's small package never waits behind another's
 workshops; a worker that dies fails the one task it held and is replaced, the others go on.
 Workers end with the process that started them, whatever signal ends it.
@@ -42,7 +42,7 @@ from ccmkit.jobs.plan import Task
 from ccmkit.output import read_bytes_nofollow, read_manifest, rezip, sha256
 from ccmkit.package import zip_name
 
-PRELOAD = "ccmkit.preload"  # imported once by the forkserver: every worker starts warm
+PRELOAD = "ccmkit.jobs.preload"  # imported once by the forkserver: every worker starts warm
 log = logging.getLogger("ccmkit.jobs")
 JOB_ID: ContextVar[str] = ContextVar("ccmkit_job", default="-")
 

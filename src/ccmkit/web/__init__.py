@@ -118,7 +118,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         followup,
         generate,
         i18n,
-        jobs,
         security,
         states,
         workbench,
@@ -134,7 +133,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(generate.bp)
     app.register_blueprint(followup.bp)
     app.register_blueprint(workbench.bp)
-    app.register_blueprint(jobs.bp)
     nav = [("states.index", N_("States")), ("generate.package", N_("Package")),
            ("generate.workshop", N_("Workshop")), ("workbench.targets", N_("Targets")),
            ("workbench.barrier_map", N_("Barrier map")), ("workbench.facts_page", N_("Facts")),

@@ -15,7 +15,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_login import UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, SelectField, StringField
@@ -25,14 +25,11 @@ from wtforms.validators import DataRequired, Length
 from ccmkit.i18n import N_
 from ccmkit.languages import registry as language_registry
 from ccmkit.web import users
+from ccmkit.web.extensions import limiter, login_manager
 from ccmkit.web.i18n import SESSION_KEY, UI_LANGS, _
-from ccmkit.web.security import limiter
 from ccmkit.web.services import services
 
 bp = Blueprint("auth", __name__)
-login_manager = LoginManager()
-login_manager.login_view = "auth.login"
-login_manager.session_protection = "strong"
 
 
 class WebUser(UserMixin):

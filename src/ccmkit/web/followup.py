@@ -17,11 +17,11 @@ from ccmkit.log.formats import report_data, report_document, report_xlsx, rows, 
 from ccmkit.log.store import Fields, Record
 from ccmkit.vocab import STAGES
 from ccmkit.web.errors import public_message
+from ccmkit.web.extensions import limiter
 from ccmkit.web.forms import LogForm
 from ccmkit.web.i18n import _, current_lang
-from ccmkit.web.security import limiter
+from ccmkit.web.names import state_label
 from ccmkit.web.services import services
-from ccmkit.web.states import state_label
 from ccmkit.workbench.targets import top_iso3
 
 bp = Blueprint("log", __name__)

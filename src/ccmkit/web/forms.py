@@ -177,6 +177,24 @@ def option_defaults(saved: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
+def form_defaults(saved: dict[str, Any]) -> dict[str, Any]:
+    """The package form's (and the settings form's) values from a State's settings."""
+    signatory = saved.get("signatory") or {}
+    return {"signatory_title": signatory.get("title", ""),
+            "title_text": signatory.get("title_text", ""),
+            "languages": list(saved.get("languages") or ()), **option_defaults(saved)}
+
+
+def signing_profile(form: Any) -> dict[str, Any]:
+    """The profile keys of the signing fields (the settings form and the package form)."""
+    signatory = {}
+    if form.signatory_title.data:
+        signatory["title"] = form.signatory_title.data
+    if (form.title_text.data or "").strip():
+        signatory["title_text"] = form.title_text.data.strip()
+    return {"signatory": signatory} if signatory else {}
+
+
 TITLE_HINT = N_("The instrument prints only an exact title: with an office chosen and no exact "
                 "title, it leaves a highlighted blank naming that office, e.g. [exact title of "
                 "the Head of State].")

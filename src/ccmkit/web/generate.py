@@ -31,11 +31,18 @@ from ccmkit.log.store import Fields, read_package
 from ccmkit.package import resolve_languages
 from ccmkit.vocab import DOC_KINDS, FORMATS, GROUPINGS
 from ccmkit.web.errors import public_message
-from ccmkit.web.forms import TITLE_HINT, PackageForm, SentForm, WorkshopForm, option_defaults
+from ccmkit.web.forms import (
+    TITLE_HINT,
+    PackageForm,
+    SentForm,
+    WorkshopForm,
+    form_defaults,
+    signing_profile,
+)
 from ccmkit.web.i18n import _, current_lang
 from ccmkit.web.jobs import Order
+from ccmkit.web.names import state_name
 from ccmkit.web.services import services
-from ccmkit.web.states import state_name
 
 bp = Blueprint("generate", __name__)
 PREVIEW_DIR = "preview"  # in the job's folder: the documents' HTML, shown before the PDFs
@@ -108,24 +115,6 @@ def package() -> Response | str | tuple[str, int]:
     status = 400 if request.method == "POST" and summary is None else 200
     return render_template("package.html", state=state, form=form, error=error,
                            summary=summary, problem=None, title_hint=TITLE_HINT), status
-
-
-def form_defaults(saved: dict[str, Any]) -> dict[str, Any]:
-    """The package form's (and the settings form's) values from a State's settings."""
-    signatory = saved.get("signatory") or {}
-    return {"signatory_title": signatory.get("title", ""),
-            "title_text": signatory.get("title_text", ""),
-            "languages": list(saved.get("languages") or ()), **option_defaults(saved)}
-
-
-def signing_profile(form: Any) -> dict[str, Any]:
-    """The profile keys of the signing fields (the settings form and the package form)."""
-    signatory = {}
-    if form.signatory_title.data:
-        signatory["title"] = form.signatory_title.data
-    if (form.title_text.data or "").strip():
-        signatory["title_text"] = form.title_text.data.strip()
-    return {"signatory": signatory} if signatory else {}
 
 
 def run_profile(form: PackageForm, saved: dict[str, Any]) -> dict[str, Any]:
@@ -406,3 +395,18 @@ def send_job_file(kind: str, job_id: str, relpath: str) -> Response:
     if inline:  # the browser's own PDF viewer shows it inside the page
         response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
     return response
+
+JOB_PAGES = {"package": "generate.job", "workshop": "generate.job",
+             "targets": "workbench.job", "barrier-map": "workbench.job"}
+
+
+@bp.route("/<any(package, workshop, targets, 'barrier-map'):kind>/<job_id>/cancel",
+          methods=["POST"])
+def cancel(kind: str, job_id: str) -> Response:
+    """Cancel the signed-in user's job (its waiting tasks are dropped), back to its page."""
+    jobs = services().jobs
+    status = jobs.status(job_id)
+    if status is None or status["kind"] != kind or status["owner"] != current_user.user.id:
+        abort(404)
+    jobs.cancel(job_id, current_user.user.id)
+    return redirect(url_for(JOB_PAGES[kind], kind=kind, job_id=job_id))

@@ -21,10 +21,7 @@ from pathlib import Path
 from threading import Lock
 from typing import Any
 
-from flask import Blueprint, abort, redirect, url_for
-from flask_login import current_user
 from sqlalchemy import Engine
-from werkzeug.wrappers import Response
 
 from ccmkit.data.states import Registry
 from ccmkit.documents.options import Options
@@ -392,21 +389,3 @@ class JobRunner:
 
 
 # ---------------------------------------------------------------- the pages' one action
-
-bp = Blueprint("jobs", __name__)
-JOB_PAGES = {"package": "generate.job", "workshop": "generate.job",
-             "targets": "workbench.job", "barrier-map": "workbench.job"}
-
-
-@bp.route("/<any(package, workshop, targets, 'barrier-map'):kind>/<job_id>/cancel",
-          methods=["POST"])
-def cancel(kind: str, job_id: str) -> Response:
-    """Cancel the signed-in user's job (its waiting tasks are dropped), back to its page."""
-    from ccmkit.web.services import services
-
-    jobs = services().jobs
-    status = jobs.status(job_id)
-    if status is None or status["kind"] != kind or status["owner"] != current_user.user.id:
-        abort(404)
-    jobs.cancel(job_id, current_user.user.id)
-    return redirect(url_for(JOB_PAGES[kind], kind=kind, job_id=job_id))

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask, Response, abort, current_app, request
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import current_user
-from flask_wtf.csrf import CSRFProtect
 
-csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+from ccmkit.web.extensions import csrf, limiter, login_manager
 
 # Endpoints anyone may reach; every other one needs a signed-in user. The calendar feed is
 # reached by a calendar program with no session: its secret token is its key.
@@ -33,8 +29,6 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _require_user() -> Response | None:
-        from ccmkit.web.auth import login_manager
-
         if request.endpoint in PUBLIC:
             return None
         if not current_user.is_authenticated:

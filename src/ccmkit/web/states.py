@@ -21,31 +21,15 @@ from ccmkit.report import state_record
 from ccmkit.vocab import GROUPINGS, STATUS_SELECTORS
 from ccmkit.web import followup
 from ccmkit.web.i18n import _, current_lang
+from ccmkit.web.names import state_label, state_name
 from ccmkit.web.services import services
 
 bp = Blueprint("states", __name__)
 ISO3 = re.compile(r"^[A-Za-z]{3}$")
 
 
-def state_name(state: object) -> str:
-    """A State's short name in the interface language (its UN name if none)."""
-    names = getattr(state, "names", {})
-    lang = current_lang()
-    return names[lang].short if lang in names else getattr(state, "un_name", "")
-
-
-@bp.app_template_filter("state_name")
-def _state_name_filter(state: object) -> str:
-    return state_name(state)
-
-
-@bp.app_template_filter("state_label")
-def state_label(iso3: str) -> str:
-    """A State's short name in the interface language, from its ISO3 code."""
-    try:
-        return state_name(services().registry.by_iso3(iso3))
-    except StateNotFound:
-        return iso3
+bp.app_template_filter("state_name")(state_name)
+bp.app_template_filter("state_label")(state_label)
 
 
 @bp.app_template_global("fact_value")
@@ -153,7 +137,7 @@ def show(iso3: str) -> Response | str | tuple[str, int]:
 
 def settings_defaults(saved: dict[str, Any]) -> dict[str, Any]:
     """The settings form's values from the saved settings."""
-    from ccmkit.web.generate import form_defaults
+    from ccmkit.web.forms import form_defaults
 
     overrides = saved.get("overrides") or {}
     notes = saved.get("notes") or []
@@ -167,7 +151,7 @@ def settings_defaults(saved: dict[str, Any]) -> dict[str, Any]:
 
 def settings_profile(form: Any, before: dict[str, Any]) -> dict[str, Any]:
     """The settings form as a profile mapping (an override keeps who made it and when)."""
-    from ccmkit.web.generate import signing_profile
+    from ccmkit.web.forms import signing_profile
 
     profile: dict[str, Any] = {
         **signing_profile(form),
