@@ -10,7 +10,7 @@ import pytest
 from ccmkit.data.profile import load_profile
 from ccmkit.errors import CcmkitError
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 @pytest.mark.parametrize("name", ["kenya.yaml", "argentina.yaml"])

@@ -251,7 +251,7 @@ def test_victim_assistance_uses_the_authentic_wording(registry, lang) -> None:
 
 def test_default_profile_example_is_valid() -> None:
     """The shipped example profile still loads (title_text is optional)."""
-    examples = Path(__file__).resolve().parents[1] / "examples"
+    examples = Path(__file__).resolve().parents[2] / "examples"
     for path in examples.glob("*.yaml"):
         load_profile(path)
 
