@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +17,12 @@ from ccmkit.data.profile import Profile
 from ccmkit.data.states import Registry, load_registry
 from ccmkit.documents.options import Options
 from ccmkit.documents.subject import Subject
+
+# Keep pytest's rewritten test modules in __pycache__ even where the environment sets
+# PYTHONDONTWRITEBYTECODE (container images do): otherwise each run, in each xdist worker,
+# rewrites and compiles every test module again (about 4 s of the inner loop's collection on
+# this machine). The folders are ignored by git.
+sys.dont_write_bytecode = False
 
 GENERATED = date(2026, 11, 25)
 

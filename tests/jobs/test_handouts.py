@@ -7,6 +7,8 @@ import csv
 import io
 import zipfile
 
+import pytest
+
 from ccmkit.jobs.handouts import index_text, workshop_zip
 from ccmkit.jobs.run import Result
 from ccmkit.output import zip_bytes
@@ -22,6 +24,7 @@ def test_download_names_carry_state_language_and_document() -> None:
     assert file_download_name("internal/COD/brief-fr.pdf") == "internal-COD-brief-fr.pdf"
 
 
+@pytest.mark.e2e  # two batches through the worker pool
 def test_the_state_zip_holds_the_documents_only_and_is_reproducible(tmp_path) -> None:
     args = ["batch", "--states", "MAR", "--lang", "fr", "--doc", "legislation", "--doc",
             "instrument", "--format", "docx", "--date", GENERATED.isoformat(), "--jobs", "1",

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -28,22 +31,39 @@ def pg_admin_url() -> str:
     return url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
-@pytest.fixture(params=BACKENDS)
-def db_url(request, tmp_path) -> Iterator[str]:
-    """A URL to a fresh, empty database of each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'log.sqlite3'}"
+@contextmanager
+def fresh_database(backend: str, folder: Path, template: str | None = None) -> Iterator[str]:
+    """A URL to a new database of ``backend``: empty, or a copy of the database at ``template``
+    (a file copy for SQLite, ``CREATE DATABASE ... TEMPLATE`` for PostgreSQL)."""
+    if backend == "sqlite":
+        path = folder / "log.sqlite3"
+        if template is not None:
+            shutil.copyfile(make_url(template).database or "", path)
+        yield f"sqlite:///{path}"
         return
     admin = create_engine(pg_admin_url(), isolation_level="AUTOCOMMIT")
     name = f"ccmkit_log_{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{make_url(template).database}"' if template is not None else ""
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     try:
         yield make_url(pg_admin_url()).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def backend_of(url: str) -> str:
+    """The backend of a test database URL: "sqlite" or "postgresql"."""
+    return "sqlite" if url.startswith("sqlite") else "postgresql"
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path) -> Iterator[str]:
+    """A URL to a fresh, empty database of each backend."""
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)

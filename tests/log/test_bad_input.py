@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
-from tests.log.conftest import assert_one_error, dump, run_log
+from tests.log.conftest import (
+    BACKENDS,
+    assert_one_error,
+    backend_of,
+    dump,
+    fresh_database,
+    run_log,
+)
 
 HEADER = "state,date,stage,channel,next_step,due\n"
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def seeded_once(request, tmp_path_factory) -> Iterator[str]:
+    """A log with two records (one removed), written once per backend for this module."""
+    with fresh_database(request.param, tmp_path_factory.mktemp("seeded")) as url:
+        for args in (["KEN", "--stage", "contacted", "--date", "2026-01-05"],
+                     ["HTI", "--stage", "meeting-held", "--date", "2026-01-06"]):
+            assert run_log(url, "add", *args).exit_code == 0
+        assert run_log(url, "remove", "2").exit_code == 0
+        yield url
+
+
 @pytest.fixture
-def seeded(db_url) -> str:
-    """A log with two records (one removed), whose content the bad commands must not touch."""
-    for args in (["KEN", "--stage", "contacted", "--date", "2026-01-05"],
-                 ["HTI", "--stage", "meeting-held", "--date", "2026-01-06"]):
-        assert run_log(db_url, "add", *args).exit_code == 0
-    assert run_log(db_url, "remove", "2").exit_code == 0
-    return db_url
+def seeded(seeded_once, tmp_path) -> Iterator[str]:
+    """A fresh copy of that log, whose content the bad commands must not touch."""
+    with fresh_database(backend_of(seeded_once), tmp_path, template=seeded_once) as url:
+        yield url
 
 
 @pytest.mark.parametrize(("args", "fragments"), [

@@ -177,30 +177,25 @@ class Registry:
         }
 
 
-def _keys(states: tuple[State, ...]) -> dict[str, set[str]]:
-    """Every look-up key (normalised codes and names) to the ISO3 codes of the States it names."""
+@cache
+def _lookup() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """The look-up keys (normalised codes and names) of the shipped State records: every
+    unambiguous key to its ISO3 code, and every key two or more States share ("korea") to their
+    codes. They depend on the records only (not on the status table or the facts): built once."""
     found: dict[str, set[str]] = {}
-    for state in states:
-        for key in lookup.keys_for(_names_of(state)):
-            found.setdefault(key, set()).add(state.iso3)
-    return found
+    for record in _records():
+        for key in lookup.keys_for(_names_of(record)):
+            found.setdefault(key, set()).add(record.iso3)
+    index = {key: next(iter(codes)) for key, codes in found.items() if len(codes) == 1}
+    shared = {key: tuple(sorted(codes)) for key, codes in found.items() if len(codes) > 1}
+    return index, shared
 
 
-def _index(states: tuple[State, ...]) -> dict[str, str]:
-    """Every unambiguous look-up key to its State's ISO3 code."""
-    return {key: next(iter(codes)) for key, codes in _keys(states).items() if len(codes) == 1}
-
-
-def _shared(states: tuple[State, ...]) -> dict[str, tuple[str, ...]]:
-    """Every key shared by two or more States ("korea") to their codes, in order."""
-    return {key: tuple(sorted(codes)) for key, codes in _keys(states).items() if len(codes) > 1}
-
-
-def _names_of(state: State) -> list[str]:
-    names = [state.iso3, state.iso2, state.un_name, *state.aliases]
-    for forms in state.names.values():
+def _names_of(record: StateRecord) -> list[str]:
+    country = pycountry.countries.get(alpha_3=record.iso3)
+    names = [record.iso3, country.alpha_2 if country else "", record.un_name, *record.aliases]
+    for forms in record.names.values():
         names += [forms.short, forms.with_article, forms.formal]
-    country = pycountry.countries.get(alpha_3=state.iso3)
     if country is None:
         return names
     iso_names = [getattr(country, a) for a in ("name", "official_name", "common_name")
@@ -288,8 +283,9 @@ def load_registry(status_file: Path | None = None, status_as_of: str | None = No
                tuple(membership_of.get(r.iso3, ())))
         for r in records
     )
+    index, shared = _lookup()
     return Registry(states=states, status=table, groupings=groupings, factbook=book,
-                    index=_index(states), shared=_shared(states), data_dir=user)
+                    index=dict(index), shared=dict(shared), data_dir=user)
 
 
 def today() -> date:

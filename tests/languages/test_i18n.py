@@ -23,7 +23,7 @@ from tests.language_copy import project_with_language, run_ccmkit
 
 pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LANGS = [code for code in registry() if code != "en"]
 
 

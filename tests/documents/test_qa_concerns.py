@@ -17,8 +17,8 @@ from ccmkit.documents.qa import BASIC_MAX, BASIC_MIN, build, select_entries
 from ccmkit.languages import get_locale
 from ccmkit.vocab import CONCERNS
 from tests.conftest import GENERATED, fact, make_subject, run_cli
+from tests.content.test_library import one_error_line, run_package, user_copy, write
 from tests.readers import docx_text, pdf_text
-from tests.test_library import one_error_line, run_package, user_copy, write
 
 pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
 

@@ -24,7 +24,7 @@ from tests.readers import docx_text, pdf_text, pdf_text_bytes
 
 pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
 
-CONVENTION_EN = Path(__file__).parent / "data" / "ccm-en.txt"
+CONVENTION_EN = Path(__file__).resolve().parents[1] / "reference" / "ccm-en.txt"
 LANGS = ("en", "fr", "es")
 CONTAMINATED = with_facts({"contamination": "yes"})
 

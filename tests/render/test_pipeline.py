@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import replace
 
 import pytest
 from babel.support import NullTranslations
+from docx import Document
 
 from ccmkit import i18n, languages
 from ccmkit.errors import TemplateError
@@ -15,6 +17,7 @@ from ccmkit.package import render_document
 from ccmkit.render import pipeline
 from ccmkit.render.html import to_string
 from tests.conftest import make_subject
+from tests.readers import docx_comments, pdf_text_bytes
 
 DOC = "{% extends 'base.html.j2' %}{% block body %}<h1>Title</h1>BODY{% endblock %}"
 
@@ -95,8 +98,19 @@ def test_supported_vocabulary_renders_in_both_formats(registry, tmp_path) -> Non
             '<span class="blank">[x]</span><br>y</p><ol start="3"><li>one<aside class="note">'
             'n</aside></li></ol><table><thead><tr><th>A</th></tr></thead><tbody><tr><td>1</td>'
             "</tr></tbody></table>")
-    files = render(registry, template_dir(tmp_path, body))
-    assert [f.fmt for f in files] == ["docx", "pdf"]
+    docx, pdf = render(registry, template_dir(tmp_path, body))
+    assert (docx.fmt, pdf.fmt) == ("docx", "pdf")
+    (tmp_path / "v.docx").write_bytes(docx.data)
+    doc = Document(io.BytesIO(docx.data))
+    paragraphs = [(p.style.name, p.text) for p in doc.paragraphs]
+    assert paragraphs[1:] == [("Heading 1", "Part"), ("Recital", "R b i [x]\ny"),
+                              ("Numbered Paragraph", "3.\tone")]  # <ol start="3">
+    runs = {r.text: (r.bold, r.italic) for r in doc.paragraphs[2].runs}
+    assert runs["b"] == (True, None) and runs["i"] == (None, True)
+    assert docx_comments(tmp_path / "v.docx") == ["n"]  # the note became a Word comment
+    assert [[c.text for c in row.cells] for row in doc.tables[0].rows] == [["A"], ["1"]]
+    text = pdf_text_bytes(pdf.data)
+    assert "R b i [x]\ny" in text and "3. one" in text and "A\n1" in text
 
 
 def test_a_registered_writer_constrains_every_template(registry, tmp_path) -> None:

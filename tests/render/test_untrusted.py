@@ -7,6 +7,7 @@ secret it reaches for is a real file outside the folder and never appears in any
 from __future__ import annotations
 
 import http.server
+import io
 import re
 import shutil
 import threading
@@ -22,6 +23,7 @@ from ccmkit.package import render_document
 from ccmkit.render import limits
 from ccmkit.resources import templates_dir
 from tests.conftest import make_subject, run_cli
+from tests.readers import pdf_text_bytes
 
 pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
 
@@ -162,10 +164,13 @@ def test_user_style_sheet_is_confined(registry, tmp_path, outside) -> None:
 
 
 def test_a_style_sheet_may_use_its_own_folder(registry, tmp_path) -> None:
-    shutil.copy(templates_dir() / "style.css", tmp_path / "base.css")
-    folder = folder_with(tmp_path, {"style.css": "@import url('fonts.css'); p { color: #333 }",
-                                    "fonts.css": "h1 { color: #003 }"})
-    assert render(registry, folder, ("pdf",))[0].data.startswith(b"%PDF")
+    """The user's sheet and the sheet it imports from its folder both reach the PDF (each
+    adds generated text that pdftotext reads back)."""
+    folder = folder_with(tmp_path, {
+        "style.css": "@import url('fonts.css'); h1::before { content: 'OWNSHEET ' }",
+        "fonts.css": "h1::after { content: ' IMPORTEDSHEET' }"})
+    (pdf,) = render(registry, folder, ("pdf",))
+    assert "OWNSHEET" in pdf_text_bytes(pdf.data) and "IMPORTEDSHEET" in pdf_text_bytes(pdf.data)
 
 
 def test_base_docx_link_out_is_refused(registry, tmp_path, outside) -> None:
@@ -377,6 +382,14 @@ def test_a_base_docx_reaching_outside_is_refused(tmp_path, case, make, words) ->
 
 
 def test_a_plain_user_base_docx_is_used(registry, tmp_path) -> None:
+    """The user's base.docx gives the styles: its body font reaches the document."""
+    with zipfile.ZipFile(templates_dir() / "base.docx") as shipped:
+        styles = shipped.read("word/styles.xml").decode()
+    assert "Courier New" not in styles
     folder = folder_with(tmp_path, {})
-    base_docx(folder / "base.docx")
-    assert render(registry, folder, ("docx",))[0].data.startswith(b"PK")
+    base_docx(folder / "base.docx",
+              replace={"word/styles.xml": styles.replace("Times New Roman", "Courier New")
+                       .encode()})
+    (docx,) = render(registry, folder, ("docx",))
+    with zipfile.ZipFile(io.BytesIO(docx.data)) as written:
+        assert "Courier New" in written.read("word/styles.xml").decode()

@@ -10,13 +10,21 @@ import pytest
 from ccmkit.data.profile import load_profile
 from ccmkit.errors import CcmkitError
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-@pytest.mark.parametrize("name", ["kenya.yaml", "argentina.yaml"])
-def test_example_profiles_load(name: str) -> None:
+EXAMPLE_STATES = {"kenya.yaml": "KEN", "argentina.yaml": "ARG"}
+
+
+def test_every_example_profile_is_checked() -> None:
+    assert sorted(p.name for p in EXAMPLES.glob("*.yaml")) == sorted(EXAMPLE_STATES)
+
+
+@pytest.mark.parametrize(("name", "iso3"), EXAMPLE_STATES.items())
+def test_example_profiles_load(name: str, iso3: str) -> None:
+    """Each shipped example loads, names its State and says what holds it back."""
     profile = load_profile(EXAMPLES / name)
-    assert profile.barriers
+    assert profile.state == iso3 and profile.barriers
 
 
 def test_profile_merges_facts_and_languages(tmp_path, registry) -> None:
