@@ -150,3 +150,12 @@ def test_a_long_unbreakable_word_wraps_in_the_pdf(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     text = "".join(_pdf_text(tmp_path / "KEN" / "en" / "instrument.pdf").split())
     assert text.count(name) >= 1 and text.count("Wxyz") % 60 == 0
+
+
+def test_flow_depth_counts_brackets_outside_quotes_and_comments() -> None:
+    """The guard that refuses a deeply nested file before PyYAML (quadratic in the depth)."""
+    from ccmkit.data.schema import MAX_FLOW_DEPTH, flow_depth
+
+    assert flow_depth("a: [[1], {b: '[[['}, \"]{{\\\"\"]  # [[[[\nc: O'Brien [x]\n") == 2
+    assert flow_depth("a: " + "[" * (MAX_FLOW_DEPTH + 1) + "]" * (MAX_FLOW_DEPTH + 1)) > \
+        MAX_FLOW_DEPTH

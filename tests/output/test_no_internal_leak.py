@@ -23,24 +23,18 @@ from ccmkit.data.profile import Profile
 from ccmkit.languages import registry as languages
 from ccmkit.package import render_document
 from ccmkit.vocab import BARRIERS, DOC_KINDS
-from tests.conftest import GENERATED, make_subject, run_cli
+from tests.conftest import (
+    GENERATED,
+    INTERNAL_NOTE,
+    INTERNAL_SOURCE,
+    make_subject,
+    run_cli,
+)
 from tests.readers import pdf_text
 
 pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
 
 LANGS = list(languages())
-INTERNAL_SOURCE = "ISU mission report 2026"
-INTERNAL_NOTE = "Minister sceptical at the last meeting"
-PROFILE = f"""
-state: KEN
-signatory: {{name: Jane Doe}}
-barriers: [defence_security, awareness, bandwidth, regional_alignment, legal_technical]
-facts:
-  stockpiles: {{value: "yes", source: "{INTERNAL_SOURCE}", as_of: 2026-06-01}}
-  contamination: unknown
-  legal_tradition: {{value: common_law, source: "{INTERNAL_SOURCE}"}}
-notes: ["{INTERNAL_NOTE}"]
-"""
 FORBIDDEN = [
     r"ccmkit", r"weasyprint", r"python-docx", r"docxtpl", r"jinja",  # tool names
     r"(?<![\w-])--[a-z]",  # command-line options
@@ -58,17 +52,9 @@ ACCESSION = r"adhé|adhés|adhes|adhier|adhir|accession|accede"
 
 
 @pytest.fixture(scope="module")
-def outgoing(tmp_path_factory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("outgoing")
-    profile = out / "kenya.yaml"
-    profile.write_text(PROFILE, encoding="utf-8")
-    folders = {}
-    for code, extra in (("KEN", ["--profile", str(profile)]), ("ARG", [])):
-        result = run_cli("package", code, "--lang", "en", "--lang", "fr", "--lang", "es",
-                         "--date", GENERATED.isoformat(), "--out", str(out), *extra)
-        assert result.exit_code == 0, result.output
-        folders[code] = out / code
-    return folders
+def outgoing(packages) -> dict[str, Path]:
+    """The shared packages (tests/conftest.py): KEN with internal material, and ARG."""
+    return packages
 
 
 def docx_everything(path: Path) -> str:

@@ -424,6 +424,39 @@ def check_regular_file(path: Path, what: str) -> None:
                         "a file")
 
 
+MAX_FLOW_DEPTH = 64  # a profile or content file nests a few levels; PyYAML takes seconds at 5,000
+
+
+def flow_depth(text: str) -> int:
+    """How deep ``[`` and ``{`` nest outside quotes and comments (one pass; an upper bound
+    of the YAML's flow nesting), so a hostile file is refused before PyYAML's parser, which
+    takes time quadratic in the depth."""
+    depth = deepest = 0
+    quote = ""
+    previous = "\n"
+    chars = iter(text)
+    for char in chars:
+        if quote:
+            if char == "\\" and quote == '"':
+                next(chars, None)
+            elif char == quote:
+                quote = ""
+        elif char in "'\"" and previous in " \t\n[{,:":
+            quote = char
+        elif char == "#" and previous in " \t\n":
+            for skipped in chars:
+                if skipped == "\n":
+                    break
+            char = "\n"
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        previous = char
+    return deepest
+
+
 def read_yaml(path: Path, trusted: bool = False, loader: Any = None,
               max_bytes: int = MAX_YAML_BYTES, what: str = "file") -> Any:
     """Parse a YAML data file with a safe loader (libyaml's when there is one).
@@ -442,6 +475,9 @@ def read_yaml(path: Path, trusted: bool = False, loader: Any = None,
             raise DataError(f"larger than {max_bytes // 1000} kB; a {what} is a short YAML file",
                             path=str(path))
         text = path.read_text(encoding="utf-8")
+        if not trusted and flow_depth(text) > MAX_FLOW_DEPTH:
+            raise DataError(f"nested too deeply; a {what} is a short YAML file",
+                            path=str(path))
         if not trusted and any(isinstance(e, yaml.AliasEvent) or getattr(e, "anchor", None)
                                for e in yaml.parse(text, Loader=loader)):
             raise DataError(f"YAML anchors and aliases are not allowed in a {what}; write the "
