@@ -150,8 +150,10 @@ def test_drafting_notes_are_comments_not_body(packages, code, kind, lang) -> Non
 
 
 def test_blanks_are_highlighted(packages) -> None:
-    highlighted = docx_highlighted(packages[SIGNATORY] / "en" / "instrument.docx")
+    highlighted = docx_highlighted(packages[NON_SIGNATORY] / "en" / "instrument.docx")
     assert "[place]" in highlighted and "[date]" in highlighted and "[name]" in highlighted
+    given = docx_highlighted(packages[SIGNATORY] / "en" / "instrument.docx")
+    assert "[place]" in given and "[name]" not in given  # the profile names the signatory
 
 
 @pytest.mark.parametrize("lang", LANGS)
