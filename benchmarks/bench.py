@@ -25,9 +25,8 @@ from ccmkit.data.states import load_registry
 from ccmkit.documents.kinds import DOCUMENTS
 from ccmkit.documents.options import Options
 from ccmkit.documents.subject import Subject
-from ccmkit.languages import get_locale
-from ccmkit.package import render_document
-from ccmkit.render.html import make_environment, render_html, to_string, to_tree
+from ccmkit.package import document_page, render_document
+from ccmkit.render.html import to_string
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,12 +56,8 @@ def floor(subject: Subject, lang: str) -> float:
     fonts = FontConfiguration()
     css = CSS(filename=str(templates_dir() / "style.css"), font_config=fonts)
     inputs = []
-    locale = get_locale(lang)
-    env = make_environment(locale)
-    for kind, document in DOCUMENTS.items():
-        context = {**document.build(subject, locale), "doc_title": "x"}
-        html = to_string(to_tree(render_html(env, f"{kind}/{lang}.html.j2", context),
-                                 locale.language))
+    for kind in DOCUMENTS:
+        html = to_string(document_page(subject, kind, lang).tree)
         (docx,) = render_document(subject, kind, lang, ("docx",))
         paragraphs = [(p.style.name, p.text) for p in Document(io.BytesIO(docx.data)).paragraphs]
         inputs.append((html, paragraphs))

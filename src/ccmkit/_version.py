@@ -1,8 +1,3 @@
-"""ccmkit's version, from the installed distribution's metadata (pyproject.toml holds it once)."""
+"""ccmkit's version, written once: pyproject.toml reads it from here (hatch's version source)."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("ccmkit")
-except PackageNotFoundError:  # pragma: no cover - run from a source tree never installed
-    __version__ = "0+unknown"
+__version__ = "0.1.0"

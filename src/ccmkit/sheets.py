@@ -19,7 +19,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ccmkit.data.schema import check_regular_file, scrub
+from ccmkit.data.schema import check_regular_file
+from ccmkit.data.text import scrub
 from ccmkit.errors import CcmkitError
 from ccmkit.output import generation_time, zip_bytes
 

@@ -31,7 +31,9 @@ def test_every_kind_has_its_options_in_the_package_options() -> None:
 
 @pytest.mark.parametrize("command", [package, batch], ids=["package", "batch"])
 def test_the_cli_options_are_the_models_fields(command) -> None:
-    params = {p.name for p in command.params}
+    import click
+
+    params = {p.name for p in command.get_params(click.Context(command))}
     for field in option_fields("cli"):
         assert field.name in params, field.name
     assert "group" not in params or command is batch  # the regional frame is not a CLI option

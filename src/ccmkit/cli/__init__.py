@@ -6,12 +6,10 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ccmkit.documents.options import OptionField, Options, issued, option_fields
-from ccmkit.documents.options import make_options as build_options
 from ccmkit.errors import CcmkitError
 from ccmkit.languages import registry as language_registry
 from ccmkit.vocab import (
@@ -20,6 +18,9 @@ from ccmkit.vocab import (
     GROUPINGS,
     STATUS_SELECTORS,
 )
+
+if TYPE_CHECKING:
+    from ccmkit.documents.options import OptionField, Options
 
 LANGS: tuple[str, ...] = tuple(language_registry())
 
@@ -62,6 +63,8 @@ def _out_dir(ctx: click.Context, param: click.Parameter, value: str) -> Path:
 def _generation_date(ctx: click.Context, param: click.Parameter,
                      value: str | None) -> date | None:
     """--date: a date the documents can carry (the rule of the `generated` option)."""
+    from ccmkit.documents.options import option_fields
+
     generated = next(f for f in option_fields("cli") if f.name == "generated")
     day: date | None = _checked(generated)(ctx, param, value)
     return day
@@ -107,9 +110,22 @@ def cli() -> None:
     """Ratification support packages for the Convention on Cluster Munitions."""
 
 
+class DocumentCommand(click.Command):
+    """A command with every document kind's options (ccmkit.documents.options), made from the
+    option models when the command is used, so ``ccmkit --help`` does not load them."""
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        if not any(p.name == "generated" for p in self.params):
+            from ccmkit.documents.options import option_fields
+
+            at = next(i for i, p in enumerate(self.params) if p.name == "docs") + 1
+            self.params[at:at] = [option_param(f) for f in option_fields("cli")]
+        return super().get_params(ctx)
+
+
 def document_options(func: Callable) -> Callable:
-    """Options shared by `package` and `batch`: what to make, then every document kind's
-    options (made from ccmkit.documents.options)."""
+    """Options shared by `package` and `batch` (commands of class DocumentCommand): what to
+    make, where (the document kinds' own options come in after --doc)."""
     options: list[Callable[[Callable], Callable]] = [
         click.option("--lang", "langs", multiple=True, default=("auto",), show_default=True,
                      type=click.Choice(("auto", *LANGS)),
@@ -118,7 +134,6 @@ def document_options(func: Callable) -> Callable:
                      help="Format(s) [default: docx and pdf]."),
         click.option("--doc", "docs", multiple=True, type=click.Choice(DOC_KINDS),
                      help="Document(s) [default: all]."),
-        *(option_decorator(field) for field in option_fields("cli")),
         click.option("--out", default="out", show_default=True, callback=_out_dir,
                      help="Output folder."),
     ]
@@ -127,24 +142,25 @@ def document_options(func: Callable) -> Callable:
     return func
 
 
-def option_decorator(field: OptionField) -> Callable[[Callable], Callable]:
+def option_param(field: OptionField) -> click.Option:
     """The click option of a document option: its flag, type and help from the model."""
     flag = field.opt.flag or "--" + field.name.replace("_", "-")
+    names = [flag, field.name]
     help_text = field.opt.help
     if field.kind is bool:
         if field.annotation is bool:
-            return click.option(flag, field.name, is_flag=True, help=help_text)
-        return click.option(f"{flag}/--no-{flag[2:]}", field.name, default=None, help=help_text)
+            return click.Option(names, is_flag=True, help=help_text)
+        return click.Option([f"{flag}/--no-{flag[2:]}", field.name], default=None,
+                            help=help_text)
     if field.kind is Path:
-        return click.option(flag, field.name, help=help_text,
+        return click.Option(names, help=help_text,
                             type=click.Path(file_okay=False, exists=True, resolve_path=True,
                                             path_type=Path))
     if field.opt.choices:
-        return click.option(flag, field.name, multiple=field.multiple, help=help_text,
+        return click.Option(names, multiple=field.multiple, help=help_text,
                             type=click.Choice(field.opt.choices))
     metavar = "YYYY-MM-DD" if field.kind is date else "TEXT"
-    return click.option(flag, field.name, metavar=metavar, help=help_text,
-                        callback=_checked(field))
+    return click.Option(names, metavar=metavar, help=help_text, callback=_checked(field))
 
 
 def _checked(field: OptionField) -> Callable[[click.Context, click.Parameter, Any], Any]:
@@ -172,6 +188,8 @@ def default_generation_date() -> date:
             day = datetime.fromtimestamp(int(epoch), tz=UTC).date()
         except (ValueError, OverflowError, OSError):
             day = date.max
+        from ccmkit.documents.options import issued
+
         try:
             return issued(day)
         except ValueError:
@@ -184,6 +202,9 @@ def default_generation_date() -> date:
 def make_options(params: dict[str, Any]) -> Options:
     """The command's document options as one Options (the generation date defaults to
     SOURCE_DATE_EPOCH's date or today)."""
+    from ccmkit.documents.options import make_options as build_options
+    from ccmkit.documents.options import option_fields
+
     values = {field.name: params.get(field.name) for field in option_fields("cli")}
     values["generated"] = values["generated"] or default_generation_date()
     try:
@@ -192,7 +213,7 @@ def make_options(params: dict[str, Any]) -> Options:
         raise CcmkitError(f"--{exc}") from None
 
 
-@cli.command()
+@cli.command(cls=DocumentCommand)
 @click.argument("state")
 @document_options
 @click.option("--profile", type=click.Path(dir_okay=False, path_type=Path),
@@ -282,7 +303,7 @@ def timeline(state: str, deposit_date: date, profile: Path | None, historical: b
     click.echo(show_timeline(subject.state, deposit_date, fmt), nl=False)
 
 
-@cli.command()
+@cli.command(cls=DocumentCommand)
 @click.option("--status", "statuses", multiple=True, type=click.Choice(STATUS_SELECTORS),
               help="Select by status [default: outside = every State not party].")
 @click.option("--region", help="Select by UN M49 region (e.g. Africa).")

@@ -15,7 +15,8 @@ from pathlib import Path
 from pydantic import field_validator
 
 from ccmkit.content.library import library_file, load_yaml, validated
-from ccmkit.data.schema import Strict, Text, validate
+from ccmkit.data.schema import Strict, validate
+from ccmkit.data.text import Text
 from ccmkit.errors import DataError
 from ccmkit.vocab import BARRIERS
 

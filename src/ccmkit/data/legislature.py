@@ -17,7 +17,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from ccmkit.data.schema import Strict, Text, read_yaml, validate
+from ccmkit.data.schema import Strict, read_yaml, validate
+from ccmkit.data.text import Text
 from ccmkit.resources import shipped_data_dir
 
 Government = Literal["republic", "monarchy", "unknown"]

@@ -16,15 +16,8 @@ import yaml
 from pydantic import BeforeValidator, ValidationError, field_validator
 
 from ccmkit.data.facts import Observation, check_fact_name, override_observation, parse_value
-from ccmkit.data.schema import (
-    OverrideModel,
-    Source,
-    Strict,
-    Text,
-    invalid,
-    parse_partial_date,
-    read_yaml,
-)
+from ccmkit.data.schema import OverrideModel, Source, Strict, invalid, parse_partial_date, read_yaml
+from ccmkit.data.text import Text
 from ccmkit.errors import DataError
 from ccmkit.vocab import Barrier, Route, SignatoryTitle
 

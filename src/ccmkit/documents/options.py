@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from ccmkit import labels
-from ccmkit.data.schema import Text
+from ccmkit.data.text import Text
 from ccmkit.i18n import N_
 from ccmkit.treaty import ADOPTION_DATE
 from ccmkit.vocab import (

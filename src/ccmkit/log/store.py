@@ -25,7 +25,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ccmkit.data.schema import refused_character
+from ccmkit.data.text import refused_character
 from ccmkit.errors import CcmkitError, StorageError
 from ccmkit.log.db import describe, make_engine, resolve_url, writing
 from ccmkit.log.migrate import upgrade

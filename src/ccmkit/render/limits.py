@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
-from ccmkit.data.schema import UNCARRIABLE
+from ccmkit.data.text import UNCARRIABLE
 from ccmkit.errors import TemplateError
 
 

@@ -14,7 +14,8 @@ from babel import Locale as BabelLocale
 
 from ccmkit import labels, rules
 from ccmkit.data.facts import Observation
-from ccmkit.data.schema import NameForms, scrub
+from ccmkit.data.schema import NameForms
+from ccmkit.data.text import scrub
 from ccmkit.documents.kinds import DOCUMENTS
 from ccmkit.documents.subject import Subject
 from ccmkit.i18n import N_, gettext_for
