@@ -390,7 +390,7 @@ def convert_import_rows(path: Path, states: Iterable[str],
 
     Every row is checked before anything is returned, so a bad row imports nothing.
     """
-    from ccmkit.data.review import filled_rows, is_worksheet
+    from ccmkit.data.worksheet import filled_rows, is_worksheet
 
     if is_worksheet(path):
         records = filled_rows(path)
