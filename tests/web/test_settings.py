@@ -279,3 +279,30 @@ def test_cli_package_reads_the_settings_and_profile_wins(tmp_path: Path, monkeyp
                                       "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "Premier Ministre, déclare" in docx_text((out / "DJI/fr/instrument.docx").read_bytes())
+
+
+def test_cli_batch_reads_the_settings_and_a_profile_file_wins(tmp_path: Path) -> None:
+    """`batch` assembles each State as `package` does: its settings from the database, unless
+    --profiles holds a file for it."""
+    from ccmkit.cli import cli
+    from ccmkit.log.settings import Settings
+    from ccmkit.log.store import Log
+
+    db = f"sqlite:///{tmp_path / 'log.sqlite3'}"
+    log = Log(db, user="tester")
+    for code in ("DJI", "HTI"):
+        Settings(log).save(code, {"signatory": {"title_text": "Président de la République"}})
+    log.close()
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    (profiles / "HTI.yaml").write_text("signatory:\n  title_text: Premier Ministre\n",
+                                       encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["batch", "--states", "DJI,HTI", "--lang", "fr", "--doc",
+                                      "instrument", "--format", "docx", "--jobs", "1", "--db",
+                                      db, "--profiles", str(profiles), "--quiet",
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Président de la République, déclare" in docx_text(
+        (out / "DJI/fr/instrument.docx").read_bytes())
+    assert "Premier Ministre, déclare" in docx_text((out / "HTI/fr/instrument.docx").read_bytes())

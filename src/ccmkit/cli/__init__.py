@@ -317,7 +317,11 @@ def timeline(state: str, deposit_date: date, profile: Path | None, historical: b
 @click.option("--also-lang", "also", multiple=True, type=click.Choice(LANGS),
               help="Add a language for every State (e.g. an English working copy).")
 @click.option("--profiles", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="Folder of <ISO3>.yaml profiles.")
+              help="Folder of <ISO3>.yaml profiles (a State's file is used instead of its "
+                   "settings in the database).")
+@click.option("--db", metavar="PATH_OR_URL",
+              help="Database with the States' settings (default: $CCMKIT_DB, else the log "
+                   "file if it exists).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
               help="Worker processes [default: number of CPUs].")
 @click.option("--force", is_flag=True, help="Regenerate States whose outputs are up to date.")
@@ -332,7 +336,7 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
           group: str | None, codes: str | None, from_csv: Path | None, also: tuple[str, ...],
           profiles: Path | None, jobs: int | None, force: bool, dry_run: bool, zipped: bool,
           overview_lang: str, quiet: bool, status_file: Path | None, status_as_of: str | None,
-          **params: Any) -> None:
+          db: str | None = None, **params: Any) -> None:
     """Generate packages for many States (default: every State outside the Convention)."""
     import os
 
@@ -346,8 +350,12 @@ def batch(statuses: tuple[str, ...], region: str | None, subregion: str | None,
     selection = plan.select(registry, statuses=statuses, region=region, subregion=subregion,
                             group=group, codes=codes, from_csv=from_csv,
                             kinds=params["docs"] or DOC_KINDS)
+    from ccmkit.log.settings import stored_profiles
+
+    outside = tuple(s.iso3 for s in registry.states if s.outside)
     planned = plan.plan(
         registry, selection, languages=params["langs"], also=also,
+        settings=stored_profiles(outside, db),
         kinds=params["docs"] or DOC_KINDS, formats=params["formats"] or FORMATS,
         options=make_options(params).model_copy(update={"group": group}), profiles=profiles,
         source_name=from_csv.name if from_csv else "",

@@ -125,11 +125,17 @@ def configured_url(given: str | None) -> str | None:
 
 def stored_profile(iso3: str, db: str | None) -> dict[str, Any] | None:
     """The State's saved settings from the configured database, for one CLI run."""
+    return stored_profiles((iso3,), db).get(iso3)
+
+
+def stored_profiles(codes: tuple[str, ...], db: str | None) -> dict[str, dict[str, Any]]:
+    """The saved settings of these States (ISO3) from the configured database, for one CLI
+    run (a batch); empty without a database."""
     url = configured_url(db)
     if url is None:
-        return None
+        return {}
     log = Log(url)
     try:
-        return Settings(log).profile(iso3)
+        return {k: v for k, v in Settings(log).profiles(codes).items() if v}
     finally:
         log.close()
