@@ -21,6 +21,7 @@ from ccmkit.output import sha256, write_package
 from ccmkit.vocab import FORMATS
 
 if TYPE_CHECKING:
+    from ccmkit.documents.email import Letter
     from ccmkit.render.pipeline import Page
 
 
@@ -191,3 +192,30 @@ def make_manifest(subject: Subject, languages: Sequence[str],
         "generated": subject.options.generated.isoformat(),
         "ccmkit_version": __version__,
     }
+
+
+def cover_letter(subject: Subject, lang: str) -> Letter:
+    """The e-mail's words for a State's package in ``lang``: its cover note (the HTML the
+    PDF is made from), addressed as the cover note is."""
+    from ccmkit.documents.email import letter_from_html
+
+    rendered = render_document(subject, "cover_note", lang, ("preview",))
+    return letter_from_html(rendered[0].data, subject.addressee(get_locale(lang)), lang)
+
+
+def write_drafts(subject: Subject, out: Path, manifest: Mapping[str, Any]) -> list[Path]:
+    """One .eml draft per language of a written package, ``OUT/<ISO3>-<lang>.eml`` (beside the
+    State's folder): the cover note as the message, that language's documents attached."""
+    from ccmkit.documents.email import draft
+    from ccmkit.output import replace_file
+
+    iso3 = subject.state.iso3
+    written = []
+    for lang in manifest["languages"]:
+        files = [(file_download_name(f"{iso3}/{d['path']}"),
+                  (out / iso3 / d["path"]).read_bytes())
+                 for d in manifest["documents"] if d["lang"] == lang]
+        target = out / f"{iso3}-{lang}.eml"
+        replace_file(target, draft(cover_letter(subject, lang), files))
+        written.append(target)
+    return written

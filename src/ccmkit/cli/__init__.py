@@ -247,6 +247,8 @@ def package(state: str, profile: Path | None, force: bool, status_file: Path | N
     where = params["out"] / subject.state.iso3
     click.echo(f"{subject.state.un_name}: {len(manifest['documents'])} files in {where}")
     if eml:
+        from ccmkit.package import write_drafts
+
         for path in write_drafts(subject, params["out"], manifest):
             click.echo(f"e-mail draft: {path}")
     if with_brief:
@@ -256,22 +258,6 @@ def package(state: str, profile: Path | None, force: bool, status_file: Path | N
         languages = resolve_languages(params["langs"], subject.state.languages)
         written = write_briefs(subject, params["out"], languages, params["formats"] or FORMATS)
         click.echo(f"INTERNAL brief (not for the State): {written[0].parent}")
-
-
-def write_drafts(subject: Any, out: Path, manifest: dict[str, Any]) -> list[Path]:
-    """One .eml draft per language of the package, beside the State's folder."""
-    from ccmkit.documents.email import attachment_name, cover_letter, draft
-    from ccmkit.output import replace_file
-
-    iso3 = subject.state.iso3
-    written = []
-    for lang in manifest["languages"]:
-        files = [(attachment_name(f"{iso3}/{d['path']}"), (out / iso3 / d["path"]).read_bytes())
-                 for d in manifest["documents"] if d["lang"] == lang]
-        target = out / f"{iso3}-{lang}.eml"
-        replace_file(target, draft(cover_letter(subject, lang), files))
-        written.append(target)
-    return written
 
 
 @cli.command()

@@ -21,9 +21,7 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
-from ccmkit.documents.subject import Subject
 from ccmkit.errors import CcmkitError
-from ccmkit.languages import get_locale
 
 BLOCKS = ("h1", "h2", "h3", "p", "li")
 
@@ -94,14 +92,6 @@ def letter_from_html(markup: bytes | str, to: str, lang: str) -> Letter:
                   page, lang)
 
 
-def cover_letter(subject: Subject, lang: str) -> Letter:
-    """The e-mail's words for a State's package in ``lang``."""
-    from ccmkit.package import render_document
-
-    rendered = render_document(subject, "cover_note", lang, ("preview",))
-    return letter_from_html(rendered[0].data, subject.addressee(get_locale(lang)), lang)
-
-
 def draft(letter: Letter | dict[str, Any], attachments: Sequence[tuple[str, bytes]]) -> bytes:
     """The .eml draft: unsent, body in two alternatives, the documents attached."""
     from ccmkit.render.pipeline import WRITERS
@@ -122,10 +112,3 @@ def draft(letter: Letter | dict[str, Any], attachments: Sequence[tuple[str, byte
         message.add_attachment(data, maintype=maintype, subtype=subtype,
                                filename=one_line(name, "file name"))
     return message.as_bytes()
-
-
-def attachment_name(relpath: str) -> str:
-    """``DJI/fr/cover_note.pdf`` -> ``DJI-fr-note-de-transmission.pdf``: the download name."""
-    from ccmkit.package import file_download_name
-
-    return file_download_name(relpath)

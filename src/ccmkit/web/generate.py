@@ -153,9 +153,8 @@ def write_previews(job_id: str, subject: Subject, kinds: tuple[str, ...],
                    languages: list[str]) -> None:
     """The documents' HTML (what each PDF is made from) and the e-mail's words, written in
     the job's folder so the results page shows each document at once."""
-    from ccmkit.documents.email import cover_letter
     from ccmkit.output import replace_file
-    from ccmkit.package import render_document
+    from ccmkit.package import cover_letter, render_document
 
     folder = services().jobs.folder(job_id)
     if folder is None:
@@ -335,7 +334,8 @@ def preview_path(job_id: str, name: str) -> Path:
 def email(job_id: str, lang: str) -> Response:
     """The package as an e-mail draft in ``lang``: the cover note as the body, the job's
     documents in that language attached (sending stays with the user's mail client)."""
-    from ccmkit.documents.email import attachment_name, draft
+    from ccmkit.documents.email import draft
+    from ccmkit.package import file_download_name
 
     status = own_job("package", job_id)
     if status["state"] != "done":
@@ -349,7 +349,7 @@ def email(job_id: str, lang: str) -> Response:
             for relpath in doc["files"].values():
                 path = services().jobs.file(job_id, relpath)
                 if path is not None:
-                    attachments.append((attachment_name(relpath), path.read_bytes()))
+                    attachments.append((file_download_name(relpath), path.read_bytes()))
     data = draft(letter, attachments)
     response = Response(data, mimetype="message/rfc822")
     response.headers["Content-Disposition"] = \
