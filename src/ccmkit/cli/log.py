@@ -195,7 +195,8 @@ def report(ctx: click.Context, lang: str, formats: tuple[str, ...], out: Path) -
     """Deliverables: meetings vs the target of 10, States per stage, overdue next steps, top 15
     never contacted, and the summary of activities for the preparatory meetings (internal)."""
     from ccmkit.data.states import load_registry
-    from ccmkit.log.formats import render_report, report_document, report_xlsx
+    from ccmkit.log.formats import render_report, report_xlsx
+    from ccmkit.workbench.log_report import report_document
     from ccmkit.workbench.render import INTERNAL_DIR, write_all
     from ccmkit.workbench.targets import top_iso3
 

@@ -63,7 +63,6 @@ def to_csv(data: list[dict[str, Any]]) -> str:
 
 def to_xlsx(data: list[dict[str, Any]]) -> bytes:
     """An XLSX workbook: one sheet of records (dates as dates), the header frozen."""
-    from datetime import date
 
     from openpyxl import Workbook
 
@@ -175,7 +174,7 @@ REPORT_TITLE = N_("Outreach follow-up: deliverables report")
 SUMMARY_HEADING = N_("Summary of activities")
 
 
-def _labels() -> tuple[dict[str, str], dict[str, str]]:
+def labels() -> tuple[dict[str, str], dict[str, str]]:
     from ccmkit.labels import CHANNEL, STAGE
 
     return STAGE, CHANNEL
@@ -201,57 +200,12 @@ def summary_of_activities(report: Report, lang: str) -> str:
         other=len(report.not_bilateral))
 
 
-def report_context(report: Report, lang: str) -> dict[str, Any]:
-    """What the report document shows, in ``lang`` (labels translated, dates formatted)."""
-    _ = gettext_for(lang)
-    language = get_language(lang)
-    stage_labels, channel_labels = _labels()
-
-    def name(code: str) -> str:
-        return find_state(code).names.get(lang) or find_state(code).name
-
-    def channel(value: str | None) -> str:
-        return _(channel_labels[value]) if value else ""
-
-    meetings = [{"date": language.medium_date(m.date), "name": name(m.state),
-                 "channel": channel(m.channel), "lead": m.lead or ""} for m in report.meetings]
-    return {
-        "summary": summary_of_activities(report, lang),
-        "as_of": language.long_date(report.today),
-        "records": report.records, "removed": report.removed,
-        "documented": len(report.meetings), "target": report.target,
-        "target_met": report.target_met, "meetings": meetings,
-        "not_bilateral": [{"date": language.medium_date(m.date), "name": name(m.state),
-                           "channel": channel(m.channel) or "–"} for m in report.not_bilateral],
-        "stages": [(_(stage_labels[s]), [name(c) for c in report.stages[s]]) for s in STAGES],
-        "overdue": [{"due": language.medium_date(o.due), "days": o.days, "name": name(o.state),
-                     "next_step": o.next_step or "", "lead": o.lead or ""}
-                    for o in report.overdue],
-        "top15": None if report.top15 is None else [name(c) for c in report.never_contacted
-                                                    or ()],
-    }
-
-
-def report_document(report: Report, lang: str, formats: Sequence[str],
-                    generated: date | None = None) -> dict[str, bytes]:
-    """The deliverables report as the internal document (DOCX and/or PDF): {format: bytes}."""
-    from ccmkit.data.states import load_registry
-    from ccmkit.workbench.render import base_context, render_internal
-
-    _ = gettext_for(lang)
-    generated = generated or report.today
-    context = {**base_context(load_registry(), lang, generated), **report_context(report, lang)}
-    scope = _(N_("as of {date}")).format(date=context["as_of"])
-    return render_internal("log_report", lang, context, formats, title=_(REPORT_TITLE),
-                           scope=scope, generated=generated)
-
-
 def report_xlsx(report: Report, lang: str) -> bytes:
     """The report's tables as a workbook (one sheet each; cells never formulas)."""
     from ccmkit.sheets import xlsx_bytes
 
     _ = gettext_for(lang)
-    stage_labels, channel_labels = _labels()
+    stage_labels, channel_labels = labels()
 
     def name(code: str) -> str:
         return find_state(code).names.get(lang) or find_state(code).name

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from ccmkit import labels
 from ccmkit.errors import CcmkitError, StateNotFound
 from ccmkit.log import calendar
-from ccmkit.log.formats import report_data, report_document, report_xlsx, rows, to_csv, to_xlsx
+from ccmkit.log.formats import report_data, report_xlsx, rows, to_csv, to_xlsx
 from ccmkit.log.store import Fields, Record
 from ccmkit.vocab import STAGES
 from ccmkit.web.errors import public_message
@@ -22,6 +22,7 @@ from ccmkit.web.forms import LogForm
 from ccmkit.web.i18n import _, current_lang
 from ccmkit.web.names import state_label
 from ccmkit.web.services import services
+from ccmkit.workbench.log_report import report_document
 from ccmkit.workbench.targets import top_iso3
 
 bp = Blueprint("log", __name__)
