@@ -21,6 +21,16 @@ TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
                    r'name="csrf_token" value="([^"]+)"')
 
 
+@pytest.fixture(autouse=True)
+def _cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 at its cheapest for the in-process web tests, which add users and sign in for
+    each test (the live-server tests run the shipped setting)."""
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr("ccmkit.web.users._hasher",
+                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
 def make_app(tmp: Path, **config: object) -> Flask:
     app = create_app({
         "SECRET_KEY": "test-secret", "CCMKIT_DB": f"sqlite:///{tmp / 'web.sqlite3'}",

@@ -18,7 +18,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlencode
 
 import pytest
-from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import update
@@ -31,13 +30,6 @@ from ccmkit.web.users import add_user, remove_user, sessions, set_password
 from tests.web.conftest import EDITOR, TOKEN, VIEWER, csrf_token, make_app, sign_in
 
 pytestmark = pytest.mark.e2e  # real files, processes or HTTP: the outer loop
-
-
-@pytest.fixture(autouse=True)
-def _cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """argon2 at its cheapest: these tests sign in often (the stored hashes still verify)."""
-    monkeypatch.setattr("ccmkit.web.users._hasher",
-                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 ARGS = {"iso3": "COD", "job_id": "A" * 24, "kind": "package", "relpath": "COD.zip",
