@@ -191,7 +191,12 @@ class OptionField:
         try:
             return _adapter(self.annotation, self.metadata).validate_python(value)
         except ValidationError as exc:
-            raise ValueError(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
+            raise ValueError(_reason(exc.errors()[0])) from None
+
+
+def _reason(error: Any) -> str:
+    """A pydantic error's message, without pydantic's "Value error, " prefix."""
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 @cache
@@ -239,5 +244,4 @@ def make_options(values: Mapping[str, Any], base: Options | None = None) -> Opti
     except ValidationError as exc:
         error = exc.errors()[0]
         name = str(error["loc"][0]) if error["loc"] else "options"
-        reason = error["msg"].removeprefix("Value error, ")
-        raise ValueError(f"{name}: {reason}") from None
+        raise ValueError(f"{name}: {_reason(error)}") from None
