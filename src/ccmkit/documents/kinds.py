@@ -83,7 +83,7 @@ INTERNAL_ELIGIBLE: dict[str, tuple[Status, ...]] = {"brief": OUTSIDE_STATUSES}
 
 def kinds_for(status: str, kinds: tuple[str, ...] | None = None) -> tuple[str, ...]:
     """The outgoing kinds (of `kinds`, default all) made for a State of this status."""
-    return tuple(k for k in (kinds or tuple(DOCUMENTS)) if status in DOCUMENTS[k].eligible)
+    return tuple(k for k in (kinds or tuple(DOCUMENTS)) if status in eligible_statuses(k))
 
 
 def eligible_statuses(kind: str) -> tuple[Status, ...]:
